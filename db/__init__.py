@@ -1,0 +1,8 @@
+"""Persistence for the PTSA queue and task system: peewee models on SQLite or PostgreSQL.
+
+`connect(url)` binds the models to a database chosen at run time; `migrate()` brings
+the schema up to date with the versioned scripts in `db/migrations/`.
+"""
+from db.connection import connect, database, is_postgres, migrate, pending_migrations, transaction
+
+__all__ = ["connect", "database", "is_postgres", "migrate", "pending_migrations", "transaction"]

@@ -1,0 +1,84 @@
+"""Choosing and opening the database.
+
+SQLite (the default) runs in WAL mode with IMMEDIATE transactions and a busy timeout:
+a write transaction takes the write lock at BEGIN, so a read-then-write never fails
+half way with "database is locked". PostgreSQL goes through psycopg2, which cooperates
+with eventlet (psycopg 3 does not).
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import PostgresqlDatabase, SqliteDatabase
+from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase
+
+from db.models import database
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",  # safe with WAL; a power cut loses at most the last commits
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+}
+
+
+def connect(url: str):
+    """Bind the models to the database named by `url` and return that database.
+
+    `sqlite:///path/to/file.db` or `postgresql://user@host:5432/name`.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else parsed.path
+        if not path:
+            raise ValueError(f"DATABASE_URL {url!r} names no SQLite file (use sqlite:///path/to/ptsa.db)")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                            check_same_thread=False, timeout=10)
+    elif parsed.scheme in ("postgres", "postgresql"):
+        kwargs = dict(
+            database=(parsed.path or "/").lstrip("/") or None,
+            user=parsed.username, password=parsed.password,
+            host=parsed.hostname, port=parsed.port or 5432,
+        )
+        pool_size = int(os.environ.get("PTSA_DB_POOL", "20"))
+        # timeout: wait for a free connection instead of failing at once when the pool is busy.
+        db = PooledPostgresqlDatabase(max_connections=pool_size, stale_timeout=300, timeout=30, **kwargs)
+    else:
+        raise ValueError(f"DATABASE_URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB")
+    database.initialize(db)
+    return db
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
+@contextmanager
+def transaction():
+    """One write transaction; callbacks registered with `database.after_commit` run after it commits."""
+    with database.connection_context():
+        with database.atomic():
+            yield
+
+
+def _runner() -> Runner:
+    return Runner(database.obj, directory=str(MIGRATIONS_DIR))
+
+
+def pending_migrations() -> list[str]:
+    with database.connection_context():
+        return [m.name for m in _runner().status() if not m.applied and m.path]
+
+
+def migrate() -> list[str]:
+    """Apply every pending migration in order; returns their names."""
+    with database.connection_context():
+        return _runner().up()

@@ -1,0 +1,190 @@
+"""The tables. Timestamps are stored in UTC; business days are the office's local dates."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from peewee import (
+    BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
+    IntegerField, Model, SmallIntegerField, TextField,
+)
+
+database = DatabaseProxy()
+
+ROLES = ("p0", "p1", "p2", "supervisor", "admin")
+PRIORITY_GROUPS = ("lansia", "disabilitas", "hamil", "anak")
+TICKET_STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "cancelled")
+
+
+class UTCDateTimeField(DateTimeField):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
+
+    def db_value(self, value):
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+class JSONField(TextField):
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Unit(BaseModel):
+    """An echelon-1 (Ditjen/Badan) or echelon-2 (Direktorat/Pusat) unit."""
+    code = CharField(unique=True, max_length=32)
+    name = CharField(max_length=200)
+    name_en = CharField(max_length=200, default="")
+    echelon = SmallIntegerField()
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    timezone = CharField(max_length=64, default="Asia/Jakarta")
+    open_on_cuti_bersama = BooleanField(default=False)
+    active = BooleanField(default=True)
+
+
+class Service(BaseModel):
+    code = CharField(unique=True, max_length=32)
+    prefix = CharField(max_length=2)
+    name_id = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    unit = ForeignKeyField(Unit, backref="services", on_delete="RESTRICT")
+    sop_days = SmallIntegerField(null=True)
+    daily_cap = IntegerField(null=True)
+    opens_at = CharField(max_length=5, default="07:30")   # local HH:MM, ticket issuing window
+    closes_at = CharField(max_length=5, default="15:30")
+    open_days = CharField(max_length=32, default="mon,tue,wed,thu,fri")
+    typical_service_s = IntegerField(default=600)   # the wait estimate before any history exists
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Booth(BaseModel):
+    number = IntegerField(unique=True)
+    label = CharField(max_length=64)
+    active = BooleanField(default=True)
+
+
+class BoothService(BaseModel):
+    booth = ForeignKeyField(Booth, backref="service_links", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="booth_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("booth", "service"), True),)
+
+
+class Staff(BaseModel):
+    username = CharField(unique=True, max_length=64)
+    full_name = CharField(max_length=200)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16)
+    unit = ForeignKeyField(Unit, null=True, backref="staff", on_delete="RESTRICT")
+    booth = ForeignKeyField(Booth, null=True, backref="staff", on_delete="SET NULL")
+    email = CharField(max_length=200, default="")
+    phone = CharField(max_length=32, default="")
+    language = CharField(max_length=2, default="id")
+    active = BooleanField(default=True)
+
+
+class Kiosk(BaseModel):
+    name = CharField(unique=True, max_length=64)
+    token_hash = CharField(unique=True, max_length=64)
+    created_at = UTCDateTimeField()
+    revoked_at = UTCDateTimeField(null=True)
+    last_seen_at = UTCDateTimeField(null=True)
+    printer_status = CharField(max_length=16, default="unknown")   # ok | near_end | paper_out | offline | unknown
+    printer_detail = CharField(max_length=255, default="")
+    printer_checked_at = UTCDateTimeField(null=True)
+
+
+class Ticket(BaseModel):
+    issued_for = ForeignKeyField(Service, on_delete="RESTRICT")   # the service that numbered it
+    service = ForeignKeyField(Service, backref="tickets", on_delete="RESTRICT")   # the queue it is in now
+    business_day = DateField()
+    seq = IntegerField()
+    number = CharField(max_length=8)
+    priority = CharField(max_length=16, null=True)
+    status = CharField(max_length=16, default="waiting", index=True)
+    kiosk = ForeignKeyField(Kiosk, null=True, backref="tickets", on_delete="SET NULL")
+    idempotency_key = CharField(max_length=64, null=True)
+    language = CharField(max_length=2, default="id")
+    issued_at = UTCDateTimeField()
+    arrived_at = UTCDateTimeField(index=True)    # kept on transfer: the visitor keeps her place
+    called_at = UTCDateTimeField(null=True)
+    first_called_at = UTCDateTimeField(null=True)
+    started_at = UTCDateTimeField(null=True)
+    finished_at = UTCDateTimeField(null=True)
+    no_show_at = UTCDateTimeField(null=True)
+    parked_at = UTCDateTimeField(null=True)
+    booth = ForeignKeyField(Booth, null=True, backref="tickets", on_delete="SET NULL")
+    served_by = ForeignKeyField(Staff, null=True, backref="tickets", on_delete="SET NULL")
+    recall_count = SmallIntegerField(default=0)
+    outcome = CharField(max_length=16, null=True)   # served | no_show | cancelled
+    print_state = CharField(max_length=16, default="pending")  # pending | printed | failed
+
+    class Meta:
+        indexes = (
+            (("issued_for", "business_day", "seq"), True),   # the safety net under the counter
+            (("kiosk", "idempotency_key"), True),
+            (("status", "service", "arrived_at"), False),
+        )
+
+
+class TicketCounter(BaseModel):
+    """One row per service per local business day; incremented inside the issuing transaction."""
+    service = ForeignKeyField(Service, on_delete="CASCADE")
+    business_day = DateField()
+    value = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("service", "business_day"), True),)
+
+
+class AuditEvent(BaseModel):
+    """Append-only: who did what to which subject, and when."""
+    at = UTCDateTimeField(index=True)
+    actor = CharField(max_length=80)
+    action = CharField(max_length=40)
+    subject_type = CharField(max_length=20)
+    subject_id = IntegerField(null=True)
+    data = JSONField(null=True)
+
+    class Meta:
+        indexes = ((("subject_type", "subject_id"), False),)
+
+
+class RoomSeq(BaseModel):
+    room = CharField(primary_key=True, max_length=80)
+    value = IntegerField(default=0)
+
+
+class RoomEvent(BaseModel):
+    """Every real-time event, numbered per room, so a reconnecting client can catch up."""
+    room = CharField(max_length=80)
+    seq = IntegerField()
+    event = CharField(max_length=40)
+    payload = JSONField()
+    created_at = UTCDateTimeField(index=True)
+
+    class Meta:
+        indexes = ((("room", "seq"), True),)
+
+
+QUEUE_MODELS = [Unit, Service, Booth, BoothService, Staff, Kiosk, Ticket, TicketCounter,
+                AuditEvent, RoomSeq, RoomEvent]

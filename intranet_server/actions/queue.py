@@ -1,0 +1,311 @@
+"""Queue verbs: issue a ticket, and everything a booth officer does with it."""
+from __future__ import annotations
+
+from peewee import IntegrityError
+
+from db import is_postgres
+from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
+from intranet_server import actions, clock, queries
+from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
+from intranet_server.events import publish
+from intranet_server.rules.queue import (
+    MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
+    may_return_after_no_show,
+)
+
+
+def _service(code) -> Service:
+    if not isinstance(code, str) or not code:
+        raise Invalid("'service' must be a service code such as \"PP\"")
+    service = Service.get_or_none((Service.code == code) & (Service.active == True))  # noqa: E712
+    if service is None:
+        raise NotFound(f"unknown service {code!r}", code="unknown_service")
+    return service
+
+
+def _transition(ticket: Ticket, verb: str) -> None:
+    try:
+        check_transition(ticket.status, verb)
+    except TransitionError as exc:
+        raise Conflict(str(exc), code="bad_state") from None
+
+
+# ---- events ---------------------------------------------------------------------------
+
+def _announce(ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool = False,
+              recall: bool = False, booth: Booth | None = None) -> None:
+    """Publish what changed: the ticket to its queue and booth, the booth board, the lobby."""
+    data = queries.ticket_dict(ticket)
+    publish(f"service:{ticket.service.code}", "ticket", {"ticket": data})
+    if booth is not None:
+        publish(f"booth:{booth.number}", "ticket", {"ticket": data})
+        current = queries.current_at_booth(booth)
+        shown = queries.ticket_dict(current[-1]) if current else None
+        payload = {"booth": queries.booth_dict(booth), "ticket": shown}
+        if call:
+            from intranet_server.rules.voice import call_clips, call_text
+            payload.update(call=data, recall=recall, clips=call_clips(ticket.number, str(booth.number)),
+                           text=call_text(ticket.number, str(booth.number)))
+        publish("display", "call" if call else "booth", payload)
+    for service in {s.id: s for s in (ticket.service, *services)}.values():
+        publish("lobby", "service", {"service": queries.service_summary(service)})
+
+
+# ---- issuing --------------------------------------------------------------------------
+
+def issue_ticket(kiosk: Kiosk, service_code, priority=None, idempotency_key=None,
+                 language: str = "id") -> tuple[Ticket, bool]:
+    """A new ticket for a walk-in visitor. Returns (ticket, created); a repeated
+    idempotency key from the same kiosk returns the ticket issued the first time."""
+    if priority is not None and priority not in PRIORITY_GROUPS:
+        raise Invalid(f"'priority' must be null or one of {', '.join(PRIORITY_GROUPS)}")
+    if idempotency_key is not None and (not isinstance(idempotency_key, str)
+                                        or not 8 <= len(idempotency_key) <= 64):
+        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+    if language not in ("id", "en"):
+        raise Invalid("'language' must be \"id\" or \"en\"")
+    try:
+        with database.atomic():
+            if idempotency_key:
+                earlier = Ticket.get_or_none((Ticket.kiosk == kiosk)
+                                             & (Ticket.idempotency_key == idempotency_key))
+                if earlier is not None:
+                    return earlier, False
+            service = _service(service_code)
+            closed = queries.service_closed_reason(service)
+            if closed:
+                raise Conflict(closed, code="service_closed")
+            now = clock.now()
+            day = business_day(now, actions.office.timezone)
+            seq = _next_number(service, day)
+            if service.daily_cap is not None and seq > service.daily_cap:
+                raise Conflict("Kuota antrean hari ini sudah habis / Today's ticket quota is used up",
+                               code="daily_cap_reached")
+            if seq > MAX_SEQ:
+                raise Conflict(f"no more than {MAX_SEQ} tickets per service per day", code="daily_cap_reached")
+            ticket = Ticket.create(
+                issued_for=service, service=service, business_day=day, seq=seq,
+                number=format_number(service.prefix, seq), priority=priority, status="waiting",
+                kiosk=kiosk, idempotency_key=idempotency_key, language=language,
+                issued_at=now, arrived_at=now)
+            audit(f"kiosk:{kiosk.name}", "ticket.issue", "ticket", ticket.id,
+                  number=ticket.number, service=service.code, priority=priority)
+            _announce(ticket)
+            return ticket, True
+    except IntegrityError:
+        # Two requests with the same idempotency key raced (PostgreSQL): the other one won.
+        if idempotency_key:
+            earlier = Ticket.get_or_none((Ticket.kiosk == kiosk) & (Ticket.idempotency_key == idempotency_key))
+            if earlier is not None:
+                return earlier, False
+        raise
+
+
+def _next_number(service: Service, day) -> int:
+    """Atomic increment of the (service, day) counter row: unique and gap-free under any
+    concurrency, because the row is locked until this transaction ends."""
+    cursor = (TicketCounter.insert(service=service, business_day=day, value=1)
+              .on_conflict(conflict_target=[TicketCounter.service, TicketCounter.business_day],
+                           update={TicketCounter.value: TicketCounter.value + 1})
+              .returning(TicketCounter.value)
+              .execute())
+    return list(cursor)[0].value
+
+
+# ---- booth officer verbs --------------------------------------------------------------
+
+def _officer_booth(staff: Staff) -> Booth:
+    if staff.role != "p0":
+        raise Forbidden("only a front officer (P0) at a booth may do this")
+    if staff.booth_id is None:
+        raise Forbidden("your account is not assigned to a booth; ask the administrator")
+    return staff.booth
+
+
+def _ticket_for_update(ticket_id) -> Ticket:
+    if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
+        raise Invalid("ticket id must be a whole number")
+    query = Ticket.select().where(Ticket.id == ticket_id)
+    if is_postgres():
+        query = query.for_update()
+    ticket = query.first()
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+def _own_ticket(staff: Staff, ticket_id) -> tuple[Booth, Ticket]:
+    booth = _officer_booth(staff)
+    ticket = _ticket_for_update(ticket_id)
+    if ticket.booth_id != booth.id:
+        raise Forbidden(f"ticket {ticket.number} is not at your booth")
+    return booth, ticket
+
+
+def _lock_queues(service_ids: list[int]) -> None:
+    # SQLite's IMMEDIATE transaction already serialises writers; PostgreSQL locks the
+    # service rows (in id order, so two booths never deadlock) for the rest of the transaction.
+    if is_postgres() and service_ids:
+        list(Service.select(Service.id).where(Service.id.in_(service_ids)).order_by(Service.id).for_update())
+
+
+def _finish_current(booth: Booth, staff: Staff) -> list[Ticket]:
+    finished = []
+    for current in queries.current_at_booth(booth):
+        current.status, current.outcome, current.finished_at = "done", "served", clock.now()
+        current.save()
+        audit(staff.username, "ticket.finish", "ticket", current.id, booth=booth.number, implicit=True)
+        finished.append(current)
+    return finished
+
+
+def _call(ticket: Ticket, booth: Booth, staff: Staff) -> None:
+    now = clock.now()
+    ticket.status, ticket.booth, ticket.served_by = "called", booth, staff
+    ticket.called_at = now
+    ticket.first_called_at = ticket.first_called_at or now
+    ticket.no_show_at = ticket.parked_at = None
+    ticket.save()
+
+
+def call_next(staff: Staff) -> Ticket | None:
+    """Finish the booth's current visit and call the next visitor of its queues (None: nobody waits)."""
+    booth = _officer_booth(staff)
+    with database.atomic():
+        service_ids = [s.id for s in queries.booth_services(booth)]
+        if not service_ids:
+            raise Conflict(f"{booth.label} serves no service; ask the administrator", code="no_services")
+        _lock_queues(service_ids)
+        for done in _finish_current(booth, staff):
+            _announce(done, booth=booth)
+        candidate = choose_next(queries.waiting_candidates(service_ids),
+                                queries.recent_call_flags(service_ids), actions.office.policy, clock.now())
+        if candidate is None:
+            return None
+        ticket = Ticket.get_by_id(candidate.id)
+        _call(ticket, booth, staff)
+        audit(staff.username, "ticket.call", "ticket", ticket.id, booth=booth.number, how="next")
+        _announce(ticket, booth=booth, call=True)
+        return ticket
+
+
+def call_ticket(staff: Staff, ticket_id) -> Ticket:
+    """Call one chosen ticket: a waiting one, a parked one, or a no-show who came back in time."""
+    booth = _officer_booth(staff)
+    with database.atomic():
+        ticket = _ticket_for_update(ticket_id)
+        _transition(ticket, "call")
+        served = {s.id for s in queries.booth_services(booth)}
+        if ticket.service_id not in served:
+            raise Forbidden(f"{booth.label} does not serve {ticket.service.code}; transfer the ticket first")
+        if ticket.status == "parked" and ticket.booth_id not in (None, booth.id):
+            raise Forbidden(f"ticket {ticket.number} is parked at another booth")
+        if ticket.status == "no_show" and not may_return_after_no_show(
+                ticket.no_show_at, clock.now(), actions.office.recall_window):
+            raise Conflict(f"ticket {ticket.number} missed its call more than "
+                           f"{int(actions.office.recall_window.total_seconds() // 60)} minutes ago; "
+                           "the visitor needs a new ticket", code="recall_window_passed")
+        _lock_queues([ticket.service_id])
+        for done in _finish_current(booth, staff):
+            _announce(done, booth=booth)
+        _call(ticket, booth, staff)
+        audit(staff.username, "ticket.call", "ticket", ticket.id, booth=booth.number, how="chosen")
+        _announce(ticket, booth=booth, call=True)
+        return ticket
+
+
+def recall(staff: Staff, ticket_id) -> Ticket:
+    with database.atomic():
+        booth, ticket = _own_ticket(staff, ticket_id)
+        _transition(ticket, "recall")
+        ticket.recall_count += 1
+        ticket.called_at = clock.now()
+        ticket.save()
+        audit(staff.username, "ticket.recall", "ticket", ticket.id, booth=booth.number)
+        _announce(ticket, booth=booth, call=True, recall=True)
+        return ticket
+
+
+def _simple(verb: str, staff: Staff, ticket_id, apply) -> Ticket:
+    with database.atomic():
+        booth, ticket = _own_ticket(staff, ticket_id)
+        _transition(ticket, verb)
+        apply(ticket)
+        ticket.save()
+        audit(staff.username, f"ticket.{verb}", "ticket", ticket.id, booth=booth.number)
+        _announce(ticket, booth=booth)
+        return ticket
+
+
+def start(staff: Staff, ticket_id) -> Ticket:
+    def apply(t):
+        t.status, t.started_at = "serving", clock.now()
+    return _simple("start", staff, ticket_id, apply)
+
+
+def finish(staff: Staff, ticket_id) -> Ticket:
+    def apply(t):
+        t.status, t.outcome, t.finished_at = "done", "served", clock.now()
+    return _simple("finish", staff, ticket_id, apply)
+
+
+def no_show(staff: Staff, ticket_id) -> Ticket:
+    """The visitor did not come. Within the recall window she can still be called without a new ticket."""
+    def apply(t):
+        t.status, t.outcome, t.no_show_at = "no_show", "no_show", clock.now()
+    return _simple("no_show", staff, ticket_id, apply)
+
+
+def park(staff: Staff, ticket_id) -> Ticket:
+    """Set a visit aside (the visitor fetches a document); the booth can call the next one meanwhile."""
+    def apply(t):
+        t.status, t.parked_at = "parked", clock.now()
+    return _simple("park", staff, ticket_id, apply)
+
+
+def resume(staff: Staff, ticket_id) -> Ticket:
+    def apply(t):
+        t.status, t.parked_at = "serving", None
+        t.started_at = t.started_at or clock.now()
+    with database.atomic():
+        booth = _officer_booth(staff)
+        for current in queries.current_at_booth(booth):
+            if current.id != ticket_id:
+                raise Conflict(f"finish or park {current.number} before resuming another visit",
+                               code="booth_busy")
+        return _simple("resume", staff, ticket_id, apply)
+
+
+def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
+    """Move a visitor who picked the wrong service to the right queue, keeping her arrival time
+    (and so her place) and her ticket number."""
+    booth = _officer_booth(staff)
+    with database.atomic():
+        target = _service(service_code)
+        ticket = _ticket_for_update(ticket_id)
+        _transition(ticket, "transfer")
+        if ticket.status != "waiting" and ticket.booth_id != booth.id:
+            raise Forbidden(f"ticket {ticket.number} is at another booth")
+        if target.id == ticket.service_id:
+            raise Invalid(f"ticket {ticket.number} is already in {target.code}")
+        source = ticket.service
+        was_at = ticket.booth if ticket.booth_id else None
+        ticket.service, ticket.status, ticket.booth, ticket.served_by = target, "waiting", None, None
+        ticket.called_at = ticket.started_at = ticket.parked_at = None
+        ticket.save()
+        audit(staff.username, "ticket.transfer", "ticket", ticket.id, source=source.code, target=target.code)
+        publish(f"service:{source.code}", "ticket", {"ticket": queries.ticket_dict(ticket)})
+        _announce(ticket, services=(source,), booth=was_at)
+        return ticket
+
+
+def mark_printed(kiosk: Kiosk, ticket_id, printed: bool, detail: str = "") -> Ticket:
+    with database.atomic():
+        ticket = _ticket_for_update(ticket_id)
+        if ticket.kiosk_id != kiosk.id:
+            raise Forbidden("this ticket was issued by another kiosk")
+        ticket.print_state = "printed" if printed else "failed"
+        ticket.save()
+        audit(f"kiosk:{kiosk.name}", "ticket.print", "ticket", ticket.id, printed=printed, detail=detail[:200])
+        publish(f"service:{ticket.service.code}", "ticket", {"ticket": queries.ticket_dict(ticket)})
+        return ticket

@@ -1,0 +1,153 @@
+"""The JSON API under /api/v1. Handlers only parse, authenticate, call an action and shape the answer."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, session
+
+from db.models import Kiosk, Ticket
+from intranet_server import queries
+from intranet_server.actions import NotFound, queue
+from intranet_server.actions.kiosks import kiosk_dict, report_printer
+from intranet_server.actions.staff import authenticate, staff_dict
+from intranet_server.http import body, current_kiosk, current_staff
+from intranet_server.openapi import openapi_document
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+# ---- auth -----------------------------------------------------------------------------
+
+@api.post("/auth/login")
+def login():
+    data = body()
+    staff = authenticate(data.get("username"), data.get("password"))
+    session.clear()
+    session["staff_id"] = staff.id
+    session.permanent = True
+    return jsonify(staff_dict(staff))
+
+
+@api.post("/auth/logout")
+def logout():
+    session.clear()
+    return jsonify({"ok": True})
+
+
+@api.get("/auth/me")
+def me():
+    return jsonify(staff_dict(current_staff()))
+
+
+# ---- lobby: services, tickets, kiosks -------------------------------------------------
+
+@api.get("/services")
+def services():
+    return jsonify(queries.services_summary())
+
+
+@api.get("/display")
+def display():
+    return jsonify(queries.display_state())
+
+
+@api.post("/tickets")
+def issue_ticket():
+    kiosk = current_kiosk()
+    data = body()
+    ticket, created = queue.issue_ticket(kiosk, data.get("service"), data.get("priority"),
+                                         data.get("idempotency_key"), data.get("language", "id"))
+    ahead = queries.ahead_of(ticket)
+    answer = queries.ticket_dict(ticket)
+    answer.update(ahead=ahead, estimated_wait_s=queries.wait_for(ticket.service, ahead),
+                  office=queries.actions.office.name,
+                  booths=[b.label for b in _booths_for(ticket)])
+    return jsonify(answer), (201 if created else 200)
+
+
+def _booths_for(ticket: Ticket):
+    from db.models import Booth, BoothService
+    return (Booth.select().join(BoothService).where(BoothService.service == ticket.service_id)
+            .order_by(Booth.number))
+
+
+def _ticket(ticket_id: int) -> Ticket:
+    ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+@api.get("/tickets/<int:ticket_id>")
+def get_ticket(ticket_id: int):
+    current_staff()
+    return jsonify(queries.ticket_dict(_ticket(ticket_id)))
+
+
+@api.post("/tickets/<int:ticket_id>/printed")
+def ticket_printed(ticket_id: int):
+    kiosk = current_kiosk()
+    data = body()
+    printed = data.get("printed")
+    if not isinstance(printed, bool):
+        from intranet_server.actions import Invalid
+        raise Invalid("'printed' must be true or false")
+    ticket = queue.mark_printed(kiosk, ticket_id, printed, str(data.get("detail", "")))
+    return jsonify(queries.ticket_dict(ticket))
+
+
+@api.post("/kiosk/printer")
+def kiosk_printer():
+    kiosk = current_kiosk()
+    data = body()
+    return jsonify(kiosk_dict(report_printer(kiosk, data.get("state"), data.get("detail", ""))))
+
+
+@api.get("/kiosks")
+def kiosks():
+    current_staff()
+    return jsonify([kiosk_dict(k) for k in Kiosk.select().where(Kiosk.revoked_at.is_null())
+                    .order_by(Kiosk.name)])
+
+
+# ---- the booth ------------------------------------------------------------------------
+
+@api.get("/booth")
+def booth_state():
+    staff = current_staff("p0")
+    if staff.booth_id is None:
+        raise NotFound("your account is not assigned to a booth")
+    return jsonify(queries.booth_state(staff.booth))
+
+
+@api.post("/queue/call-next")
+def call_next():
+    staff = current_staff("p0")
+    ticket = queue.call_next(staff)
+    if ticket is None:
+        return "", 204
+    return jsonify(queries.ticket_dict(ticket))
+
+
+def _ticket_verb(verb):
+    def handler(ticket_id: int):
+        staff = current_staff("p0")
+        return jsonify(queries.ticket_dict(verb(staff, ticket_id)))
+    return handler
+
+
+for _path, _verb in (("call", queue.call_ticket), ("recall", queue.recall), ("start", queue.start),
+                     ("finish", queue.finish), ("no-show", queue.no_show), ("park", queue.park),
+                     ("resume", queue.resume)):
+    api.add_url_rule(f"/tickets/<int:ticket_id>/{_path}", f"ticket_{_path}", _ticket_verb(_verb),
+                     methods=["POST"])
+
+
+@api.post("/tickets/<int:ticket_id>/transfer")
+def transfer(ticket_id: int):
+    staff = current_staff("p0")
+    data = body()
+    return jsonify(queries.ticket_dict(queue.transfer(staff, ticket_id, data.get("service"))))

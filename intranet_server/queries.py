@@ -1,0 +1,194 @@
+"""Read models for screens, the API and snapshots. Nothing here writes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, fn
+
+from db.models import Booth, BoothService, Service, Ticket, Unit
+from intranet_server import actions, clock
+from intranet_server.rules.queue import (
+    Candidate, business_day, estimate_wait_s, issuing_closed_reason, queue_order,
+)
+
+ACTIVE = ("called", "serving")
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def ticket_dict(t: Ticket) -> dict:
+    return {
+        "id": t.id,
+        "number": t.number,
+        "service": t.service.code,
+        "service_name": {"id": t.service.name_id, "en": t.service.name_en},
+        "issued_for": t.issued_for.code,
+        "priority": t.priority,
+        "status": t.status,
+        "outcome": t.outcome,
+        "business_day": t.business_day.isoformat(),
+        "issued_at": iso(t.issued_at),
+        "arrived_at": iso(t.arrived_at),
+        "called_at": iso(t.called_at),
+        "started_at": iso(t.started_at),
+        "finished_at": iso(t.finished_at),
+        "no_show_at": iso(t.no_show_at),
+        "parked_at": iso(t.parked_at),
+        "booth": booth_dict(t.booth) if t.booth_id else None,
+        "recall_count": t.recall_count,
+        "print_state": t.print_state,
+    }
+
+
+def booth_dict(b: Booth) -> dict:
+    return {"number": b.number, "label": b.label}
+
+
+def today() -> dt.date:
+    return business_day(clock.now(), actions.office.timezone)
+
+
+def waiting_candidates(service_ids: list[int]) -> list[Candidate]:
+    rows = (Ticket.select(Ticket.id, Ticket.priority, Ticket.arrived_at)
+            .where((Ticket.status == "waiting") & (Ticket.service.in_(service_ids))))
+    return [Candidate(r.id, r.priority is not None, r.arrived_at) for r in rows]
+
+
+def recent_call_flags(service_ids: list[int], limit: int = 10) -> list[bool]:
+    """Priority flags of the latest calls in these queues, newest first (feeds the ratio policy)."""
+    rows = (Ticket.select(Ticket.priority)
+            .where(Ticket.service.in_(service_ids) & Ticket.first_called_at.is_null(False)
+                   & (Ticket.business_day == today()))
+            .order_by(Ticket.first_called_at.desc()).limit(limit))
+    return [r.priority is not None for r in rows]
+
+
+def ordered_waiting(service_ids: list[int]) -> list[Candidate]:
+    return queue_order(waiting_candidates(service_ids), recent_call_flags(service_ids),
+                       actions.office.policy, clock.now())
+
+
+def recent_service_seconds(service: Service, limit: int) -> list[float]:
+    rows = (Ticket.select(Ticket.started_at, Ticket.called_at, Ticket.finished_at)
+            .where((Ticket.service == service) & (Ticket.outcome == "served")
+                   & Ticket.finished_at.is_null(False))
+            .order_by(Ticket.finished_at.desc()).limit(limit))
+    return [(r.finished_at - (r.started_at or r.called_at)).total_seconds() for r in rows
+            if (r.started_at or r.called_at)]
+
+
+def serving_booths(service: Service) -> int:
+    return (BoothService.select().join(Booth)
+            .where((BoothService.service == service) & (Booth.active == True)).count())  # noqa: E712
+
+
+def service_closed_reason(service: Service) -> str | None:
+    if not service.active:
+        return "Layanan ini sedang tidak tersedia / This service is not available"
+    if actions.office.always_open:
+        return None
+    from zoneinfo import ZoneInfo
+    local = clock.now().astimezone(ZoneInfo(actions.office.timezone))
+    return issuing_closed_reason(local, service.opens_at, service.closes_at, service.open_days)
+
+
+def ahead_of(ticket: Ticket) -> int:
+    order = ordered_waiting([ticket.service_id])
+    ids = [c.id for c in order]
+    return ids.index(ticket.id) if ticket.id in ids else 0
+
+
+def wait_for(service: Service, ahead: int) -> int:
+    return estimate_wait_s(ahead, recent_service_seconds(service, actions.office.wait_history),
+                           service.typical_service_s, serving_booths(service))
+
+
+def service_summary(service: Service) -> dict:
+    waiting = (Ticket.select().where((Ticket.service == service) & (Ticket.status == "waiting"))
+               .count())
+    closed = service_closed_reason(service)
+    issued_today = (Ticket.select().where((Ticket.issued_for == service)
+                                          & (Ticket.business_day == today())).count())
+    cap_left = None if service.daily_cap is None else max(service.daily_cap - issued_today, 0)
+    if cap_left == 0 and closed is None:
+        closed = "Kuota antrean hari ini sudah habis / Today's ticket quota is used up"
+    return {
+        "code": service.code,
+        "prefix": service.prefix,
+        "name": {"id": service.name_id, "en": service.name_en},
+        "unit": {"code": service.unit.code, "name": service.unit.name, "name_en": service.unit.name_en},
+        "echelon1": ({"code": service.unit.parent.code, "name": service.unit.parent.name,
+                      "name_en": service.unit.parent.name_en} if service.unit.parent_id else None),
+        "sop_days": service.sop_days,
+        "open": closed is None,
+        "closed_reason": closed,
+        "waiting": waiting,
+        "estimated_wait_s": wait_for(service, waiting),
+        "daily_cap": service.daily_cap,
+        "cap_left": cap_left,
+        "hours": {"opens_at": service.opens_at, "closes_at": service.closes_at,
+                  "days": service.open_days.split(",")},
+    }
+
+
+def all_services() -> list[Service]:
+    return list(Service.select(Service, Unit).join(Unit).where(Service.active == True)  # noqa: E712
+                .order_by(Service.sort_order, Service.code))
+
+
+def services_summary() -> list[dict]:
+    return [service_summary(s) for s in all_services()]
+
+
+def booth_services(booth: Booth) -> list[Service]:
+    return list(Service.select().join(BoothService)
+                .where(BoothService.booth == booth).order_by(Service.sort_order))
+
+
+def current_at_booth(booth: Booth) -> list[Ticket]:
+    return list(Ticket.select().where((Ticket.booth == booth) & (Ticket.status.in_(ACTIVE)))
+                .order_by(Ticket.called_at))
+
+
+def booth_state(booth: Booth) -> dict:
+    services = booth_services(booth)
+    ids = [s.id for s in services]
+    order = ordered_waiting(ids)
+    tickets = {t.id: t for t in Ticket.select().where(Ticket.id.in_([c.id for c in order]))} if order else {}
+    window_start = clock.now() - actions.office.recall_window
+    returnable = (Ticket.select().where(Ticket.service.in_(ids) & (Ticket.status == "no_show")
+                                        & (Ticket.no_show_at >= window_start))
+                  .order_by(Ticket.no_show_at.desc()))
+    parked = Ticket.select().where((Ticket.booth == booth) & (Ticket.status == "parked"))
+    return {
+        "booth": booth_dict(booth),
+        "services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}} for s in services],
+        "current": [ticket_dict(t) for t in current_at_booth(booth)],
+        "waiting": [ticket_dict(tickets[c.id]) for c in order],
+        "no_show": [ticket_dict(t) for t in returnable],
+        "parked": [ticket_dict(t) for t in parked],
+        "all_services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}}
+                         for s in all_services()],
+    }
+
+
+def display_state(limit: int = 10) -> dict:
+    latest = (Ticket.select(Ticket, Booth).join(Booth, JOIN.INNER, on=(Ticket.booth == Booth.id))
+              .where(Ticket.called_at.is_null(False) & (Ticket.business_day == today()))
+              .order_by(Ticket.called_at.desc()).limit(limit))
+    latest = list(latest)
+    per_booth: dict[int, dict] = {}
+    for t in (Ticket.select(Ticket, Booth).join(Booth, on=(Ticket.booth == Booth.id))
+              .where(Ticket.status.in_(ACTIVE)).order_by(Ticket.called_at)):
+        per_booth[t.booth.number] = ticket_dict(t)
+    waiting = dict(Ticket.select(Ticket.service, fn.COUNT(Ticket.id))
+                   .where(Ticket.status == "waiting").group_by(Ticket.service).tuples())
+    return {
+        "office": actions.office.name,
+        "booths": [{"booth": booth_dict(b), "ticket": per_booth.get(b.number)}
+                   for b in Booth.select().where(Booth.active == True).order_by(Booth.number)],  # noqa: E712
+        "recent": [ticket_dict(t) for t in latest],
+        "waiting_total": sum(waiting.values()),
+    }

@@ -1,0 +1,146 @@
+"""Pure queue rules: ticket numbers, the business day, priority ordering, ticket states,
+opening hours and the wait estimate. No Flask, no database, no clock."""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+MAX_SEQ = 999   # three digits on the ticket and in the voice call
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def format_number(prefix: str, seq: int) -> str:
+    if not 1 <= seq <= MAX_SEQ:
+        raise ValueError(f"ticket sequence {seq} is outside 1..{MAX_SEQ}")
+    return f"{prefix}{seq:03d}"
+
+
+def business_day(instant: dt.datetime, tz: str) -> dt.date:
+    """The office's local date: numbering resets at local midnight, not at 00:00 UTC."""
+    return instant.astimezone(ZoneInfo(tz)).date()
+
+
+# ---- priority -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    priority: bool
+    arrived_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PriorityPolicy:
+    """How priority visitors (lansia, disabilitas, ibu hamil, anak) are mixed with the others.
+
+    - "strict": every priority visitor goes before every other visitor.
+    - "ratio": after `normal_per_priority` other visitors, the next call goes to a priority
+      visitor if one waits (2 means 2 normal : 1 priority); a priority visitor never waits
+      behind more than that many.
+    - "fifo": arrival order only.
+    In every policy, a visitor who has waited longer than `max_wait` goes first (oldest first),
+    so nobody is starved by a steady stream of priority visitors.
+    """
+    kind: str = "ratio"
+    normal_per_priority: int = 2
+    max_wait: dt.timedelta | None = dt.timedelta(minutes=30)
+
+
+def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
+                now: dt.datetime) -> Candidate | None:
+    """The visitor to call next.
+
+    `recent_calls` are the priority flags of the latest calls of the same queue, newest first.
+    """
+    if not candidates:
+        return None
+    by_arrival = sorted(candidates, key=lambda c: (c.arrived_at, c.id))
+    if policy.max_wait is not None:
+        overdue = [c for c in by_arrival if now - c.arrived_at >= policy.max_wait]
+        if overdue:
+            return overdue[0]
+    priority = [c for c in by_arrival if c.priority]
+    normal = [c for c in by_arrival if not c.priority]
+    if policy.kind == "fifo" or not priority or not normal:
+        return by_arrival[0]
+    if policy.kind == "strict":
+        return priority[0]
+    normals_since_priority = 0
+    for was_priority in recent_calls:
+        if was_priority:
+            break
+        normals_since_priority += 1
+    if normals_since_priority >= policy.normal_per_priority:
+        return priority[0]
+    return normal[0]
+
+
+def queue_order(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
+                now: dt.datetime) -> list[Candidate]:
+    """The whole waiting line in the order it will be called (if nobody else arrives)."""
+    remaining, recent, order = list(candidates), list(recent_calls), []
+    while remaining:
+        nxt = choose_next(remaining, recent, policy, now)
+        order.append(nxt)
+        remaining.remove(nxt)
+        recent.insert(0, nxt.priority)
+    return order
+
+
+# ---- ticket states --------------------------------------------------------------------
+
+# verb -> the states a ticket may be in for it
+ALLOWED_FROM = {
+    "call": {"waiting", "no_show", "parked"},
+    "recall": {"called"},
+    "start": {"called"},
+    "finish": {"called", "serving"},
+    "no_show": {"called"},
+    "park": {"called", "serving"},
+    "resume": {"parked"},
+    "transfer": {"waiting", "called", "serving", "parked"},
+    "cancel": {"waiting", "called", "parked", "no_show"},
+}
+
+
+class TransitionError(ValueError):
+    def __init__(self, verb: str, status: str):
+        allowed = ", ".join(sorted(ALLOWED_FROM[verb]))
+        super().__init__(f"cannot {verb.replace('_', '-')} a ticket that is {status} "
+                         f"(only when {allowed})")
+        self.verb, self.status = verb, status
+
+
+def check_transition(status: str, verb: str) -> None:
+    if status not in ALLOWED_FROM[verb]:
+        raise TransitionError(verb, status)
+
+
+def may_return_after_no_show(no_show_at: dt.datetime, now: dt.datetime, window: dt.timedelta) -> bool:
+    return now - no_show_at <= window
+
+
+# ---- opening hours and the wait estimate ---------------------------------------------
+
+def issuing_closed_reason(local_now: dt.datetime, opens_at: str, closes_at: str,
+                          open_days: str) -> str | None:
+    """None when tickets may be issued at this local time, else why not (Bahasa Indonesia and English)."""
+    day = WEEKDAYS[local_now.weekday()]
+    if day not in open_days.split(","):
+        return "Layanan ini tidak buka hari ini / This service is closed today"
+    hhmm = local_now.strftime("%H:%M")
+    if hhmm < opens_at:
+        return f"Layanan ini buka pukul {opens_at} / This service opens at {opens_at}"
+    if hhmm >= closes_at:
+        return f"Pengambilan antrean ditutup pukul {closes_at} / Tickets close at {closes_at}"
+    return None
+
+
+def estimate_wait_s(ahead: int, recent_service_s: list[float], typical_service_s: int,
+                    serving_booths: int) -> int:
+    """Seconds until a new visitor is called: the people ahead times the median recent service
+    time, shared by the booths that serve this queue."""
+    per_visitor = statistics.median(recent_service_s) if recent_service_s else typical_service_s
+    return int(round(ahead * per_visitor / max(serving_booths, 1)))

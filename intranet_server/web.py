@@ -1,0 +1,64 @@
+"""The browser screens: server-rendered pages with a little plain JavaScript over Socket.IO."""
+from __future__ import annotations
+
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+
+from db.models import Staff
+from intranet_server import actions
+from intranet_server.i18n import texts
+
+web = Blueprint("web", __name__)
+
+# Where each role lands after signing in; other capabilities add their screens here.
+HOME_BY_ROLE = {"p0": "web.booth"}
+
+
+def _lang() -> str:
+    lang = request.args.get("lang") or request.cookies.get("ptsa_lang") or "id"
+    return lang if lang in ("id", "en") else "id"
+
+
+def _staff():
+    staff_id = session.get("staff_id")
+    return Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True)) if staff_id else None  # noqa: E712
+
+
+def page(template: str, **context):
+    lang = _lang()
+    response = make_response(render_template(template, t=texts(lang), lang=lang,
+                                             office=actions.office.name, **context))
+    if request.args.get("lang") in ("id", "en"):
+        response.set_cookie("ptsa_lang", lang, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+def staff_page(template: str, *roles: str):
+    staff = _staff()
+    if staff is None:
+        return redirect(url_for("web.login", next=request.path))
+    if roles and staff.role not in roles:
+        return redirect(url_for(HOME_BY_ROLE.get(staff.role, "web.display")))
+    return page(template, staff=staff)
+
+
+@web.get("/")
+def index():
+    staff = _staff()
+    if staff is not None:
+        return redirect(url_for(HOME_BY_ROLE.get(staff.role, "web.display")))
+    return page("index.html")
+
+
+@web.get("/login")
+def login():
+    return page("login.html", next=request.args.get("next", ""))
+
+
+@web.get("/booth")
+def booth():
+    return staff_page("booth.html", "p0")
+
+
+@web.get("/display")
+def display():
+    return page("display.html")
