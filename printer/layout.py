@@ -29,7 +29,7 @@ _REPLACEMENTS = {
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\u00ad": "",
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-    "\u2039": "'", "\u203a": "'", "`": "'",
+    "\u2039": "'", "\u203a": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
     "\u2026": "...", "\u2022": "*", "\u00b7": ".", "\u2044": "/",
@@ -53,10 +53,12 @@ def to_printable(text: str) -> str:
     for char in decomposed:
         if unicodedata.combining(char):
             continue  # the accent of an accented letter
-        char = _REPLACEMENTS.get(char, char)
-        if unicodedata.category(char[:1]) == "Zs":
-            char = " "  # any other Unicode space
-        out.append("".join(c if " " <= c <= "~" else "?" for c in char))
+        if char in _REPLACEMENTS:
+            out.append(_REPLACEMENTS[char])
+        elif unicodedata.category(char) in ("Zs", "Zl", "Zp"):
+            out.append(" ")  # any other Unicode space or line separator
+        else:
+            out.append(char if " " <= char <= "~" else "?")
     return "".join(out)
 
 

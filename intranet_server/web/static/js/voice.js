@@ -6,7 +6,8 @@
  * from the server (intranet_server.rules.voice.call_clips); `text` is the same sentence
  * (call_text), spoken with speechSynthesis ("id-ID") only if a clip cannot be loaded/decoded.
  *
- *   PTSAVoice.setBase(url)            folder of the clips (default: ../voice/ next to this script)
+ *   PTSAVoice.setBase(url)            folder of the clips (default: ../voice/ next to this script;
+ *                                     an empty/undefined url keeps the current one) -> base
  *   PTSAVoice.unlock()                call from a user gesture ("tap to enable sound") -> Promise<bool>
  *   PTSAVoice.announce(clips, text)   queue one call -> Promise<{status, clips, start, end, schedule}>
  *                                     status: "played" | "fallback" | "locked" | "failed"
@@ -40,6 +41,7 @@
   }
 
   function setBase(url) {
+    if (url === undefined || url === null || url === "") return base; // keep the default
     var href = new URL(String(url), document.baseURI).href;
     if (href.charAt(href.length - 1) !== "/") href += "/";
     if (href !== base) {

@@ -1,0 +1,109 @@
+"""Shared fixtures: a migrated temporary database with the catalog and demo staff, the Flask
+test client, a real server subprocess, and a controlled clock."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+import db  # noqa: E402
+from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
+from intranet_server import actions, clock, events  # noqa: E402
+from intranet_server.config import load_settings  # noqa: E402
+from tests.support.live import LiveServer  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+DEMO_PASSWORD = "demo12345"
+
+
+
+def make_settings(data_dir: Path, database_url: str | None = None, **sections) -> dict:
+    env = {"PTSA_SERVER_DATA_DIR": str(data_dir), "PTSA_CALENDAR_MODE": "always"}
+    if database_url:
+        env["PTSA_DATABASE_URL"] = database_url
+    settings = load_settings(environ=env)
+    for section, values in sections.items():
+        settings.setdefault(section, {}).update(values)
+    return settings
+
+
+def prepare_database(url: str) -> None:
+    """Migrate and load the default catalog and demo staff into the database at `url`."""
+    db.connect(url)
+    db.migrate()
+    with db.database.connection_context():
+        load_catalog(read_catalog())
+        load_demo_staff(DEMO_PASSWORD)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def database(settings):
+    """A migrated SQLite file with the PTSA catalog and demo staff; actions configured 24/7."""
+    prepare_database(settings["database"]["url"])
+    from intranet_server.app import office_from_settings
+    actions.configure(office_from_settings(settings))
+    sent: list[tuple[str, dict, str]] = []
+    events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
+    db.database.connect(reuse_if_open=True)
+    yield sent
+    if not db.database.is_closed():
+        db.database.close()
+    events.set_emitter(None)
+
+
+@pytest.fixture
+def app(settings, database):
+    """The Flask app; committed events reach its Socket.IO server and the `database` list."""
+    from intranet_server.app import create_app
+    from intranet_server.realtime import emit_committed
+    application = create_app(settings)
+
+    def record_and_emit(event, message, room):
+        database.append((event, message, room))
+        emit_committed(event, message, room)
+    events.set_emitter(record_and_emit)
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def kiosk_token(database):
+    from intranet_server.actions.kiosks import register_kiosk
+    _, token = register_kiosk("test-kiosk")
+    return token
+
+
+@pytest.fixture
+def frozen_clock():
+    clock.freeze(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc))   # Tue 09:00 WIB
+    yield clock
+    clock.reset()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = LiveServer(tmp_path / "live")
+    server.init()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
