@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, session
 
 from db.models import Kiosk, Ticket
 from intranet_server import queries
-from intranet_server.actions import NotFound, queue
+from intranet_server.actions import Invalid, NotFound, queue
 from intranet_server.actions.kiosks import kiosk_dict, report_printer
 from intranet_server.actions.staff import authenticate, staff_dict
 from intranet_server.http import body, current_kiosk, current_staff
@@ -60,18 +60,7 @@ def issue_ticket():
     data = body()
     ticket, created = queue.issue_ticket(kiosk, data.get("service"), data.get("priority"),
                                          data.get("idempotency_key"), data.get("language", "id"))
-    ahead = queries.ahead_of(ticket)
-    answer = queries.ticket_dict(ticket)
-    answer.update(ahead=ahead, estimated_wait_s=queries.wait_for(ticket.service, ahead),
-                  office=queries.actions.office.name,
-                  booths=[b.label for b in _booths_for(ticket)])
-    return jsonify(answer), (201 if created else 200)
-
-
-def _booths_for(ticket: Ticket):
-    from db.models import Booth, BoothService
-    return (Booth.select().join(BoothService).where(BoothService.service == ticket.service_id)
-            .order_by(Booth.number))
+    return jsonify(queries.ticket_for_visitor(ticket)), (201 if created else 200)
 
 
 def _ticket(ticket_id: int) -> Ticket:
@@ -93,10 +82,16 @@ def ticket_printed(ticket_id: int):
     data = body()
     printed = data.get("printed")
     if not isinstance(printed, bool):
-        from intranet_server.actions import Invalid
         raise Invalid("'printed' must be true or false")
     ticket = queue.mark_printed(kiosk, ticket_id, printed, str(data.get("detail", "")))
     return jsonify(queries.ticket_dict(ticket))
+
+
+@api.post("/tickets/<int:ticket_id>/reprint")
+def reprint(ticket_id: int):
+    staff = current_staff("p0")
+    kiosk = queue.request_reprint(staff, ticket_id)
+    return jsonify({"ok": True, "kiosk": kiosk.name}), 202
 
 
 @api.post("/kiosk/printer")

@@ -61,6 +61,10 @@ def openapi_document() -> dict:
             "requestBody": _body({"type": "object", "required": ["printed"], "properties": {
                 "printed": {"type": "boolean"}, "detail": {"type": "string"}}}),
             "responses": _resp("ticket", TICKET)}},
+        "/tickets/{ticket_id}/reprint": {"post": {
+            "summary": "Ask the kiosk that issued the ticket to print it again (P0)", "tags": ["booth"],
+            "security": [{"session": []}], "parameters": TICKET_ID,
+            "responses": _resp("the request was sent to the kiosk", {"type": "object"}, "202")}},
         "/kiosk/printer": {"post": {
             "summary": "The kiosk reports its printer's health", "tags": ["lobby"], "security": [{"kiosk": []}],
             "requestBody": _body({"type": "object", "required": ["state"], "properties": {

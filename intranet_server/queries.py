@@ -192,3 +192,13 @@ def display_state(limit: int = 10) -> dict:
         "recent": [ticket_dict(t) for t in latest],
         "waiting_total": sum(waiting.values()),
     }
+
+
+def ticket_for_visitor(ticket: Ticket) -> dict:
+    """The ticket as the kiosk prints it: with people ahead, the wait estimate and where to go."""
+    ahead = ahead_of(ticket) if ticket.status == "waiting" else 0
+    data = ticket_dict(ticket)
+    data.update(ahead=ahead, estimated_wait_s=wait_for(ticket.service, ahead), office=actions.office.name,
+                booths=[b.label for b in Booth.select().join(BoothService)
+                        .where(BoothService.service == ticket.service_id).order_by(Booth.number)])
+    return data

@@ -79,8 +79,8 @@ def parse_spec(spec: str) -> PrinterSpec:
         parts = rest.split(":")
         if len(parts) not in (2, 4):
             raise _bad(spec, "usb needs VID:PID or VID:PID:IN_EP:OUT_EP")
-        ids = [_hex(spec, part, name) for part, name in zip(parts, ("vendor id", "product id",
-                                                                      "IN endpoint", "OUT endpoint"))]
+        names = ("vendor id", "product id", "IN endpoint", "OUT endpoint")[: len(parts)]
+        ids = [_hex(spec, part, name) for part, name in zip(parts, names, strict=True)]
         in_ep, out_ep = (ids[2], ids[3]) if len(ids) == 4 else (None, None)
         return PrinterSpec("usb", vendor_id=ids[0], product_id=ids[1], in_ep=in_ep, out_ep=out_ep)
     if kind == "network":
@@ -128,10 +128,10 @@ class _AppendingFile(File):
         if self._device:
             self.close()
         try:
-            self.device = open(self.devfile, "ab")
+            self.device = open(self.devfile, "ab")  # noqa: SIM115 - stays open until close()
         except OSError as exc:
             self.device = None
-            raise DeviceNotFoundError(f"Could not open the specified file {self.devfile}:\n{exc}")
+            raise DeviceNotFoundError(f"Could not open the specified file {self.devfile}:\n{exc}") from exc
 
 
 def _where(spec: PrinterSpec) -> str:

@@ -34,29 +34,36 @@ _QR_EC = {
 
 
 @lru_cache(maxsize=32)
-def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, bool]:
+    """(font, needs_fake_bold)."""
     path = _FONT_DIR / ("DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf")
     if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)  # proportional, but keeps previews working
+        return ImageFont.truetype(str(path), size), False
+    return ImageFont.load_default(size=size), bold  # no bold face: thicken with a stroke
 
 
 def _text_row(element: Text, paper_dots: int) -> Image.Image:
     """One text line as a full-width strip, scaled like the printer scales its font."""
-    cell_h = CHAR_H * element.height
-    font = _font(_FONT_PX_PER_CHAR_H * element.height, element.bold)
+    text, scale = element.text, element.height
+    cell_w, cell_h = CHAR_W * scale, CHAR_H * scale  # cells at the font's (height) scale
+    font, fake_bold = _font(_FONT_PX_PER_CHAR_H * scale, element.bold)
     ink, paper = (WHITE, BLACK) if element.invert else (BLACK, WHITE)
-    natural_w = max(1, round(font.getlength(element.text)))
-    glyphs = Image.new("L", (natural_w, cell_h), paper)
-    ImageDraw.Draw(glyphs).text((0, 0), element.text, font=font, fill=ink)
+    row = Image.new("L", (paper_dots, cell_h + LINE_GAP), WHITE)
+    if not text:
+        return row
+
+    glyphs = Image.new("L", (len(text) * cell_w, cell_h), paper)
+    draw = ImageDraw.Draw(glyphs)
+    # One glyph per fixed cell, like the printer: padded columns and rules line up with any font.
+    for i, char in enumerate(text):
+        if char != " ":
+            x = i * cell_w + (cell_w - font.getlength(char)) / 2
+            draw.text((x, 0), char, font=font, fill=ink, stroke_width=int(fake_bold), stroke_fill=ink)
     # The font was sized for the height multiplier; stretch horizontally for the width multiplier.
-    target_w = round(natural_w * element.width / element.height)
-    if target_w > paper_dots:  # never draw past the paper edge (fallback fonts can be wider)
-        target_w = paper_dots
-    if target_w != natural_w:
+    target_w = min(len(text) * CHAR_W * element.width, paper_dots)  # never past the paper edge
+    if target_w != glyphs.width:
         glyphs = glyphs.resize((target_w, cell_h), Image.Resampling.LANCZOS)
 
-    row = Image.new("L", (paper_dots, cell_h + LINE_GAP), WHITE)
     x = {"left": 0, "center": (paper_dots - target_w) // 2, "right": paper_dots - target_w}[element.align]
     row.paste(glyphs, (x, 0))
     return row

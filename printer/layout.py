@@ -12,7 +12,7 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 Language = Literal["id", "en"]
@@ -110,7 +110,7 @@ class Cut:
     """End of ticket: feed past the cutter and cut."""
 
 
-Line = Union[Text, Qr, Rule, Feed, Cut]
+Line = Text | Qr | Rule | Feed | Cut
 
 
 # --------------------------------------------------------------------------- ticket data

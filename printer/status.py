@@ -119,7 +119,7 @@ def read_status(printer: Escpos) -> PrinterStatus:
         paper_byte = _query(printer, RT_STATUS_PAPER)
     except NotImplementedError:
         return unknown_status("this connection cannot report printer status")
-    except Exception as exc:  # USB/serial/socket errors: the printer is not reachable
+    except OSError as exc:  # socket, pyserial and pyusb errors all derive from OSError
         log.info("status query failed: %r", exc)
         return PrinterStatus(online=False, paper="unknown", detail=f"status query failed: {exc}")
 

@@ -86,7 +86,7 @@ class TicketPrinter:
         if printer is not self._persistent:
             try:
                 printer.close()
-            except Exception as exc:  # closing a dead connection must not hide the real outcome
+            except OSError as exc:  # closing a dead connection must not hide the real outcome
                 log.debug("closing printer failed: %r", exc)
 
     @property

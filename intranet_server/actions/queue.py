@@ -309,3 +309,21 @@ def mark_printed(kiosk: Kiosk, ticket_id, printed: bool, detail: str = "") -> Ti
         audit(f"kiosk:{kiosk.name}", "ticket.print", "ticket", ticket.id, printed=printed, detail=detail[:200])
         publish(f"service:{ticket.service.code}", "ticket", {"ticket": queries.ticket_dict(ticket)})
         return ticket
+
+
+def request_reprint(staff: Staff, ticket_id) -> Kiosk:
+    """Ask the kiosk that issued a ticket to print it again (after paper ran out, say)."""
+    booth = _officer_booth(staff)
+    with database.atomic():
+        ticket = _ticket_for_update(ticket_id)
+        if ticket.service_id not in {s.id for s in queries.booth_services(booth)} and ticket.booth_id != booth.id:
+            raise Forbidden(f"{booth.label} does not serve ticket {ticket.number}")
+        if ticket.status in ("done", "cancelled"):
+            raise Conflict(f"ticket {ticket.number} is {ticket.status}; there is nothing to reprint",
+                           code="bad_state")
+        kiosk = ticket.kiosk
+        if kiosk is None or kiosk.revoked_at is not None:
+            raise Conflict(f"the kiosk that issued {ticket.number} is no longer registered", code="no_kiosk")
+        audit(staff.username, "ticket.reprint", "ticket", ticket.id, kiosk=kiosk.name)
+        publish(f"kiosk:{kiosk.name}", "reprint", {"ticket": queries.ticket_for_visitor(ticket)})
+        return kiosk

@@ -2,19 +2,12 @@
 
 import dataclasses
 import socket
-import sys
 import threading
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-# The project is not installed into the venv; make `import printer` work from any working directory.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from printer.layout import TicketData  # noqa: E402
+from printer.layout import TicketData
 
 WIB = timezone(timedelta(hours=7), "WIB")
 

@@ -1,4 +1,5 @@
 import time
+from typing import ClassVar
 
 import pytest
 from escpos.printer import Dummy, File
@@ -14,7 +15,8 @@ from printer.virtual import VirtualPrinter
     [
         ("usb:04b8:0202", PrinterSpec("usb", vendor_id=0x04B8, product_id=0x0202)),
         ("USB:0x0416:0x5011", PrinterSpec("usb", vendor_id=0x0416, product_id=0x5011)),
-        ("usb:0416:5011:81:03", PrinterSpec("usb", vendor_id=0x0416, product_id=0x5011, in_ep=0x81, out_ep=0x03)),
+        ("usb:0416:5011:81:03",
+         PrinterSpec("usb", vendor_id=0x0416, product_id=0x5011, in_ep=0x81, out_ep=0x03)),
         ("network:192.168.1.50", PrinterSpec("network", host="192.168.1.50", port=9100)),
         ("network:printer-1.local:9101", PrinterSpec("network", host="printer-1.local", port=9101)),
         ("  network:10.0.0.5:9100  ", PrinterSpec("network", host="10.0.0.5", port=9100)),
@@ -100,7 +102,7 @@ def test_open_with_profile():
 class _Recorder:
     """Stands in for an escpos printer class and records its constructor arguments."""
 
-    calls: list = []
+    calls: ClassVar[list] = []
 
     def __init__(self, *args, **kwargs):
         _Recorder.calls.append((args, kwargs))

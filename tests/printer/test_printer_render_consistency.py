@@ -48,7 +48,7 @@ def test_png_width_matches_paper(ticket, paper_mm, width_px):
 
 def test_png_and_bytes_grow_together_when_lines_are_added(ticket):
     layout = build_layout(ticket, 48)
-    longer = layout[:-1] + [Text("Baris tambahan", align="center"), Cut()]
+    longer = [*layout[:-1], Text("Baris tambahan", align="center"), Cut()]
     assert _png(longer).height > _png(layout).height
     assert b"Baris tambahan\n" in _escpos(longer) and b"Baris tambahan" not in _escpos(layout)
 

@@ -240,3 +240,19 @@ def test_openapi_lists_every_api_route(app, client):
 def test_unknown_api_path_is_json_404(client):
     r = client.get("/api/v1/nothing")
     assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+
+
+def test_reprint_goes_to_the_issuing_kiosk(client, kiosk_token, database):
+    tid = issue(client, kiosk_token).get_json()["id"]
+    r = client.post(f"/api/v1/tickets/{tid}/printed", json={"printed": False, "detail": "paper out"},
+                    headers={"Authorization": f"Bearer {kiosk_token}"})
+    assert r.get_json()["print_state"] == "failed"
+    login(client)
+    assert client.get("/api/v1/booth").get_json()["waiting"][0]["print_state"] == "failed"
+    database.clear()
+    r = client.post(f"/api/v1/tickets/{tid}/reprint")
+    assert r.status_code == 202 and r.get_json()["kiosk"] == "test-kiosk"
+    reprints = [msg for event, msg, room in database if event == "reprint" and room == "kiosk:test-kiosk"]
+    assert reprints[0]["ticket"]["number"] == "P001" and reprints[0]["ticket"]["ahead"] == 0
+    login(client, "p0-01")   # booth 1 does not serve PP
+    assert client.post(f"/api/v1/tickets/{tid}/reprint").status_code == 403

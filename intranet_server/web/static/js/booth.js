@@ -45,6 +45,7 @@
         <button class="button warn" data-act="no-show">${esc(t("no_show"))}</button>`}
         <button class="button ok" data-act="finish">${esc(t("finish"))}</button>
         <button class="button secondary" data-act="park">${esc(t("park"))}</button>
+        ${reprintButton(ticket)}
       </div>
       <div class="transfer">
         <label>${esc(t("transfer_to"))} <select data-transfer>${options}</select></label>
@@ -53,10 +54,16 @@
     </div>`;
   }
 
+  function reprintButton(ticket) {
+    return ticket.print_state === "failed"
+      ? `<button class="button small warn" data-act="reprint" title="${esc(t("print_failed"))}">${esc(t("reprint"))}</button>` : "";
+  }
+
   function listItem(ticket, action, label) {
     return `<li data-ticket="${ticket.id}"><span class="number">${esc(ticket.number)}</span>
       <span class="service">${esc(ticket.service)}</span> ${badge(ticket)}
       <span class="muted">${minutesSince(ticket.arrived_at)} ${esc(t("minutes"))}</span>
+      ${reprintButton(ticket)}
       <button class="button small" data-act="${action}">${esc(label)}</button></li>`;
   }
 
