@@ -18,7 +18,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "kiosk_problem": "Masalah printer kiosk", "reprint": "Cetak ulang", "print_failed": "Tiket tidak tercetak", "language": "English",
         "lansia": "Lansia", "disabilitas": "Disabilitas", "hamil": "Ibu hamil", "anak": "Anak",
         "display_title": "Layar Antrean", "inbox": "Kotak tugas", "supervisor": "Supervisor",
-        "welcome": "Selamat datang", "open_screens": "Layar", "recalled": "panggilan ulang",
+        "welcome": "Selamat datang", "status_waiting": "menunggu", "status_called": "dipanggil",
+        "status_serving": "sedang dilayani", "status_parked": "ditunda", "status_done": "selesai",
+        "status_no_show": "tidak hadir", "status_cancelled": "dibatalkan", "open_screens": "Layar", "recalled": "panggilan ulang",
     },
     "en": {
         "app_title": "PTSA Queue and Task System",
@@ -36,7 +38,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "kiosk_problem": "Kiosk printer problem", "reprint": "Reprint", "print_failed": "Ticket was not printed", "language": "Bahasa Indonesia",
         "lansia": "Elderly", "disabilitas": "Disability", "hamil": "Pregnant", "anak": "Child",
         "display_title": "Queue Display", "inbox": "Task inbox", "supervisor": "Supervisor",
-        "welcome": "Welcome", "open_screens": "Screens", "recalled": "recall",
+        "welcome": "Welcome", "status_waiting": "waiting", "status_called": "called",
+        "status_serving": "being served", "status_parked": "parked", "status_done": "done",
+        "status_no_show": "no-show", "status_cancelled": "cancelled", "open_screens": "Screens", "recalled": "recall",
     },
 }
 

@@ -26,7 +26,8 @@ def _staff():
 def page(template: str, **context):
     lang = _lang()
     response = make_response(render_template(template, t=texts(lang), lang=lang,
-                                             office=actions.office.name, **context))
+                                             office=actions.office.name,
+                                             timezone=actions.office.timezone, **context))
     if request.args.get("lang") in ("id", "en"):
         response.set_cookie("ptsa_lang", lang, max_age=365 * 86400, samesite="Lax")
     return response

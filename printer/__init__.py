@@ -8,6 +8,15 @@ Typical use::
     png = printer.preview_png(ticket)
 """
 
+import logging as _logging
+
+# python-escpos calls logging.basicConfig() when imported, which adds a handler to the root logger
+# and turns the application's own later basicConfig() into a no-op. Undo that side effect.
+_root_handlers = list(_logging.root.handlers)
+import escpos.capabilities  # noqa: F401
+
+_logging.root.handlers[:] = _root_handlers
+
 from .connection import ACCEPTED_FORMS, PrinterSpec, open_printer, parse_spec
 from .errors import PaperOutError, PrinterError, PrinterOfflineError, PrinterSpecError
 from .escpos_render import render_escpos

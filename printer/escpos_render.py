@@ -68,7 +68,9 @@ def render_escpos(layout: Sequence[Line], printer: Escpos, *, codepage: str = DE
                 # Native QR (GS ( k) cannot be centred by escpos (center=True raises for native),
                 # but the printer honours the ESC a justification sent by set_with_default.
                 printer.set_with_default(align="center")
-                printer.qr(element.data, ec=_QR_EC[element.ec], size=element.module_dots, native=True)
+                # Profiles of printers without native QR (POS-5890, ZJ-5870...) get a raster image.
+                native = bool(printer.profile.supports("qrCode"))
+                printer.qr(element.data, ec=_QR_EC[element.ec], size=element.module_dots, native=native)
             case Feed():
                 printer.set_with_default()
                 printer.ln(element.lines)

@@ -177,7 +177,8 @@ def format_issued(issued_at: datetime, language: Language = "id") -> tuple[str, 
     date = (f"{_DAYS[language][issued_at.weekday()]}, {issued_at.day} "
             f"{_MONTHS[language][issued_at.month - 1]} {issued_at.year}")
     zone = issued_at.tzname() or ""
-    time = f"{issued_at:%H:%M}" + (f" {zone}" if zone.isalpha() else "")  # WIB/WITA/WIT, not "+07"
+    named = zone.isascii() and zone.isalpha()  # WIB/WITA/WIT, not "+07"
+    time = f"{issued_at:%H:%M}" + (f" {zone}" if named else "")
     return date, time
 
 
@@ -224,7 +225,9 @@ def build_layout(ticket: TicketData, width_chars: int) -> list[Line]:
     layout += _lines(labels["number"], width_chars)
     size = _number_size(number, width_chars)
     layout += _lines(number, width_chars, bold=True, width=size, height=size)
-    layout += _lines(f"{ticket.service_name} ({ticket.service_code})", width_chars, bold=True)
+    code = ticket.service_code.strip()
+    layout += _lines(f"{ticket.service_name} ({code})" if code else ticket.service_name, width_chars,
+                     bold=True)
     if ticket.booth_area:
         layout += _lines(ticket.booth_area, width_chars)
     if ticket.priority_label:

@@ -44,7 +44,9 @@ class PrintResult:
 def columns_for(paper_mm: int, profile: str | None) -> int:
     """Text columns (Font A): the profile's if one is named, else 48 (80 mm) / 32 (58 mm)."""
     if profile is not None:
-        return get_profile(profile).get_columns("a")
+        columns = get_profile(profile).get_columns("a")
+        if columns >= 24:  # some profiles carry odd values (NT-80-V-UL says 12)
+            return columns
     return COLUMNS_BY_PAPER_MM[paper_mm]
 
 

@@ -36,9 +36,10 @@ class PriorityPolicy:
     """How priority visitors (lansia, disabilitas, ibu hamil, anak) are mixed with the others.
 
     - "strict": every priority visitor goes before every other visitor.
-    - "ratio": after `normal_per_priority` other visitors, the next call goes to a priority
-      visitor if one waits (2 means 2 normal : 1 priority); a priority visitor never waits
-      behind more than that many.
+    - "ratio": arrival order, except that once `normal_per_priority` other visitors have been
+      called in a row, a waiting priority visitor goes next (2 means at most 2 normal : 1
+      priority). A priority visitor is never called after someone who came later and is not
+      a priority visitor, unless the ratio says so; the others are never starved either.
     - "fifo": arrival order only.
     In every policy, a visitor who has waited longer than `max_wait` goes first (oldest first),
     so nobody is starved by a steady stream of priority visitors.
@@ -66,6 +67,8 @@ def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: P
     if policy.kind == "fifo" or not priority or not normal:
         return by_arrival[0]
     if policy.kind == "strict":
+        return priority[0]
+    if priority[0].arrived_at <= normal[0].arrived_at:
         return priority[0]
     normals_since_priority = 0
     for was_priority in recent_calls:

@@ -77,14 +77,18 @@ def test_invert_for_priority_label(ticket):
     assert b"\x1dB\x01" in out[out.rindex(b"\n", 0, label_at):label_at]
 
 
-def test_profile_without_cp437_falls_back(ticket):
-    out = _render(ticket, profile="AF-240")
-    assert out.startswith(ESC_INIT + CP437)  # its OXHOO-EUROPEAN page sits in slot 0
+def test_profile_without_cp437_falls_back():
+    printer = Dummy(profile="AF-240")  # a display profile whose only page is OXHOO-EUROPEAN, slot 0
+    render_escpos([Text("Halo")], printer)
+    assert printer.output.startswith(ESC_INIT + CP437) and b"Halo\n" in printer.output
 
 
-def test_58mm_profile_columns(ticket):
-    out = _render(ticket, width=32, profile="POS-5890")
+def test_profile_without_native_qr_or_cutter(ticket, capsys):
+    out = _render(ticket, width=32, profile="POS-5890")  # cheap 58 mm printer: no GS ( k, no cutter
     assert b"-" * 32 + b"\n" in out and b"-" * 33 not in out
+    assert GS_QR not in out and b"\x1dv0" in out  # QR sent as a raster image instead
+    assert GS_CUT not in out and out.endswith(b"\x1bd\x06")  # escpos only feeds to the tear bar
+    assert capsys.readouterr().out == ""
 
 
 def test_double_size_uses_esc_bang(ticket):

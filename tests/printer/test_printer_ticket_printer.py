@@ -1,3 +1,4 @@
+import socket
 import time
 
 import pytest
@@ -41,6 +42,7 @@ def test_file_printer_status_unknown_and_appends(tmp_path, ticket, make_ticket):
 
 def test_profile_sets_columns(ticket):
     assert TicketPrinter("dummy", profile="TM-T88V").width_chars == 42
+    assert TicketPrinter("dummy", profile="NT-80-V-UL").width_chars == 48  # profile says 12: ignored
     assert TicketPrinter("dummy", paper_mm=58).width_chars == 32
     assert TicketPrinter("dummy").width_chars == 48
 
@@ -118,3 +120,25 @@ def test_network_printer_not_listening(closed_port, ticket):
 def test_errors_are_printer_errors():
     assert issubclass(PrinterOfflineError, PrinterError) and issubclass(PaperOutError, PrinterError)
     assert issubclass(PrinterSpecError, ValueError)
+
+
+def test_network_printer_that_never_accepts_times_out(ticket):
+    # A listener whose backlog is full drops new SYNs: like a printer that is switched off on the LAN.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        time.sleep(0.1)
+        printer = TicketPrinter(f"network:127.0.0.1:{port}", timeout=1.0)
+        started = time.monotonic()
+        with pytest.raises(PrinterOfflineError, match="timed out"):
+            printer.print_ticket(ticket)
+        assert time.monotonic() - started < 2.0
+        for filler in fillers:
+            filler.close()

@@ -38,7 +38,7 @@
     return `<div class="current-ticket" data-ticket="${id}">
       <div class="number">${esc(ticket.number)}</div>
       <div>${esc(serviceName(ticket))} ${badge(ticket)}</div>
-      <div class="muted">${esc(ticket.status)}${ticket.recall_count ? ` · ${ticket.recall_count}× ${esc(t("recalled"))}` : ""}</div>
+      <div class="muted">${esc(t("status_" + ticket.status))}${ticket.recall_count ? ` · ${ticket.recall_count}× ${esc(t("recalled"))}` : ""}</div>
       <div class="actions">
         ${serving ? "" : `<button class="button" data-act="recall">${esc(t("recall"))}</button>
         <button class="button" data-act="start">${esc(t("start"))}</button>

@@ -90,7 +90,8 @@
 
   function tick() {
     document.getElementById("clock").textContent = new Date().toLocaleString(lang === "en" ? "en-GB" : "id-ID",
-      { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+      { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+        timeZone: window.PTSA_TIMEZONE });
   }
   tick();
   setInterval(tick, 10000);
