@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import PostgresqlDatabase, SqliteDatabase
+from peewee import PostgresqlDatabase
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from db.models import database
 
@@ -40,8 +40,12 @@ def connect(url: str):
             raise ValueError(f"DATABASE_URL {url!r} names no SQLite file (use sqlite:///path/to/ptsa.db)")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
-                            check_same_thread=False, timeout=10)
+        # Pooled: closing the last connection to a WAL database checkpoints it, which cost more
+        # than the whole request when every request opened and closed its own connection.
+        db = PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                  check_same_thread=False, timeout=10,
+                                  max_connections=int(os.environ.get("PTSA_DB_POOL", "20")),
+                                  stale_timeout=600)
     elif parsed.scheme in ("postgres", "postgresql"):
         kwargs = dict(
             database=(parsed.path or "/").lstrip("/") or None,

@@ -27,7 +27,8 @@ class UTCDateTimeField(DateTimeField):
         return super().db_value(value)
 
     def python_value(self, value):
-        value = super().python_value(value)
+        # SQLite gives ISO text: fromisoformat (C) is far faster than peewee's format guessing
+        value = dt.datetime.fromisoformat(value) if isinstance(value, str) else super().python_value(value)
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=dt.timezone.utc)
         return value

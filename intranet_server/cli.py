@@ -84,6 +84,10 @@ def cmd_serve(args) -> int:
     except RuntimeError as exc:
         print(f"ptsa serve: {exc}", file=sys.stderr)
         return 2
+    from intranet_server import lobby
+    lobby.start_publisher(socketio)
+    from intranet_server import extensions
+    extensions.start_background(app)   # the SLA sweeper and the outbox worker
     host, port = settings["server"]["host"], int(settings["server"]["port"])
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     print(f"PTSA server ({mode}) on http://{shown}:{port}/  —  display board: http://{shown}:{port}/display",
@@ -130,6 +134,95 @@ def cmd_kiosk(args) -> int:
     return kiosk_main(args)
 
 
+def _task_db():
+    import db
+    from intranet_server import sla
+    settings = _settings()
+    db.connect(settings["database"]["url"])
+    sla.configure(settings)
+    return db
+
+
+def cmd_calendar(args) -> int:
+    """Show a unit's working days, and edit the office's holiday overrides (deadlines move)."""
+    from intranet_server import clock
+    from intranet_server.actions import ActionError
+    from intranet_server.actions import tasks as actions
+    from intranet_server.api_tasks import calendar_listing
+    from intranet_server.sla import calendars
+    db = _task_db()
+    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    with db.database.connection_context():
+        try:
+            if args.calendar_command == "show":
+                import datetime as dt
+                from zoneinfo import ZoneInfo
+
+                from db.models import Unit
+                unit = Unit.get_or_none(Unit.code == args.unit) if args.unit else None
+                if args.unit and unit is None:
+                    print(f"ptsa calendar: unknown unit {args.unit!r}", file=sys.stderr)
+                    return 2
+                calendar = calendars.book(clock.now()).for_unit(unit)
+                first = (dt.date.fromisoformat(args.start) if args.start
+                         else clock.now().astimezone(ZoneInfo(calendar.tz)).date())
+                print(f"{args.unit or 'office'} ({calendar.tz}{', always open' if calendar.always_open else ''})")
+                for day in calendar_listing(calendar, first, args.days):
+                    hours = ", ".join(day["hours"]) or "closed"
+                    why = day["holiday"]["name"] + f" ({day['holiday']['kind']})" if day["holiday"] else ""
+                    if day["extra_closed"]:
+                        why = "closed by override " + why
+                    if day["extra_open"]:
+                        why = "opened by override " + why
+                    print(f"  {day['date']} {day['weekday']}  {hours:<28} {why}".rstrip())
+            elif args.calendar_command == "list":
+                from intranet_server.api_tasks import override_dict
+                from db.task_models import CalendarOverride
+                rows = CalendarOverride.select().order_by(CalendarOverride.first_date)
+                for row in map(override_dict, rows):
+                    span = row["first"] if row["first"] == row["last"] else f"{row['first']}..{row['last']}"
+                    print(f"#{row['id']:<4} {row['kind']:<8} {span:<23} {row['unit'] or 'office':<16} {row['note']}")
+                if not rows.count():
+                    print("no overrides: the holiday package and the weekly hours alone decide")
+            elif args.calendar_command in ("close", "open", "ramadan"):
+                kind = {"close": "closed", "open": "open", "ramadan": "ramadan"}[args.calendar_command]
+                row = actions.add_calendar_override(actor, kind, args.first, args.last,
+                                                    getattr(args, "unit", None), args.note)
+                print(f"override #{row.id} added: {kind} {row.first_date}..{row.last_date}"
+                      f" ({row.unit.code if row.unit_id else 'whole office'}); open deadlines recomputed")
+            elif args.calendar_command == "remove":
+                actions.remove_calendar_override(actor, args.id)
+                print(f"override #{args.id} removed; open deadlines recomputed")
+            elif args.calendar_command == "cuti-bersama":
+                unit = actions.set_open_on_cuti_bersama(actor, args.unit, args.state == "open")
+                print(f"{unit.code} is {'open' if unit.open_on_cuti_bersama else 'closed'} on cuti bersama; "
+                      "open deadlines recomputed")
+        except ActionError as exc:
+            print(f"ptsa calendar: {exc.message}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def cmd_outbox(args) -> int:
+    """The e-mail/SMS outbox: counts, the latest messages, and sending failed ones again."""
+    from intranet_server.sla import outbox, views
+    db = _task_db()
+    with db.database.connection_context():
+        if args.retry is not None:
+            count = outbox.retry(args.retry or None)
+            print(f"{count} message(s) queued again (the running server sends them within its next turn)")
+            return 0
+        data = views.outbox_rows(None, args.status, limit=args.limit)
+        print("outbox: " + ", ".join(f"{n} {s}" for s, n in data["counts"].items()))
+        for row in data["messages"]:
+            when = row["sent_at"] or row["next_attempt_at"] or ""
+            held = f" held until {row['held_until']}" if row["held_until"] and not row["sent_at"] else ""
+            error = f"  last error: {row['last_error']}" if row["last_error"] else ""
+            print(f"#{row['id']:<5} {row['channel']:<5} {row['status']:<8} {row['address']:<32} "
+                  f"attempts {row['attempts']} {when}{held}{error}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ptsa", description="PTSA queue and task system")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +248,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer", help="printer spec, e.g. usb:04b8:0202, network:HOST:9100, virtual:DIR")
     p.add_argument("--preview", help="also write the ticket as a PNG image here")
     p.set_defaults(func=cmd_print_test)
+
+    p = sub.add_parser("calendar", help="working calendars: show a unit's days, edit holiday overrides")
+    cal = p.add_subparsers(dest="calendar_command", required=True)
+    c = cal.add_parser("show", help="working hours day by day")
+    c.add_argument("--unit", help="unit code (default: the office calendar)")
+    c.add_argument("--from", dest="start", help="first date, YYYY-MM-DD (default: today)")
+    c.add_argument("--days", type=int, default=14)
+    cal.add_parser("list", help="the office's overrides")
+    for name, what in (("close", "close dates (e.g. a cuti bersama the package does not know yet)"),
+                       ("open", "open dates that the holiday package closes"),
+                       ("ramadan", "work Ramadan hours (Perpres 21/2023) from FIRST to LAST")):
+        c = cal.add_parser(name, help=what)
+        c.add_argument("first", help="YYYY-MM-DD")
+        c.add_argument("last", nargs="?", help="YYYY-MM-DD (default: FIRST)")
+        if name != "ramadan":
+            c.add_argument("--unit", help="only this unit (default: the whole office)")
+        c.add_argument("--note", default="")
+    c = cal.add_parser("remove", help="remove an override by its #id (see list)")
+    c.add_argument("id", type=int)
+    c = cal.add_parser("cuti-bersama", help="whether a unit works on cuti bersama days")
+    c.add_argument("unit")
+    c.add_argument("state", choices=("open", "closed"))
+    p.set_defaults(func=cmd_calendar)
+
+    p = sub.add_parser("outbox", help="e-mail/SMS delivery status; send failed messages again")
+    p.add_argument("--status", choices=("pending", "sending", "sent", "failed"))
+    p.add_argument("--limit", type=int, default=30)
+    p.add_argument("--retry", nargs="*", type=int, metavar="ID",
+                   help="queue failed messages again (all failed ones when no id is given)")
+    p.set_defaults(func=cmd_outbox)
 
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")

@@ -18,7 +18,15 @@ DEFAULTS: dict[str, dict] = {
     "database": {"url": ""},
     "queue": {"policy": "ratio", "normal_per_priority": 2, "max_wait": "30m",
               "recall_window": "15m", "wait_history": 20},
-    "calendar": {"mode": "office"},
+    "calendar": {"mode": "office", "hours": "perpres-21-2023", "holidays": "package"},
+    "sla": {"pickup_p0_p1": "15m", "pickup_p1_p2": "30m", "warn_ratio": 0.8, "escalate_ratio": 2.0,
+            "off_hours": "hold", "warning_channels": ["screen"],
+            "breach_channels": ["screen", "email", "sms"], "escalation_channels": ["screen", "email", "sms"],
+            "max_sleep": "30s", "public_url": "", "units": {}, "services": {}},
+    "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
+             "from": "PTSA <ptsa@localhost>", "timeout": "10s"},
+    "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s"},
+    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100},
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
               "fullscreen": True},
@@ -44,7 +52,10 @@ def _coerce(value: str, like):
         except ValueError:
             raise ConfigError(f"expected a whole number, got {value!r}") from None
     if isinstance(like, float):
-        return float(value)
+        try:
+            return float(value)
+        except ValueError:
+            raise ConfigError(f"expected a number, got {value!r}") from None
     return value
 
 
@@ -97,6 +108,92 @@ def _finish(settings: dict) -> None:
         raise ConfigError("queue.normal_per_priority must be a whole number >= 0")
     if settings["calendar"]["mode"] not in ("office", "always"):
         raise ConfigError('calendar.mode must be "office" or "always"')
+    _finish_tasks(settings)
+
+
+# ---- the task chain: [calendar], [sla], [smtp], [sms], [outbox] ---------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALERT_CHANNELS = ("screen", "email", "sms")
+SMS_KINDS = ("http_json",)   # room for more gateways, e.g. "gammu_inject" (see README)
+
+
+def _duration(settings: dict, section: str, key: str, value=None) -> None:
+    from intranet_server.rules.durations import parse_duration
+    try:
+        parse_duration(settings[section][key] if value is None else value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{section}.{key}: {exc}") from None
+
+
+def _channels(sla: dict, key: str) -> None:
+    value = sla[key]
+    if isinstance(value, str):   # from an environment variable: "screen,email"
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or any(v not in ALERT_CHANNELS for v in value):
+        raise ConfigError(f"sla.{key} must be a list drawn from {', '.join(ALERT_CHANNELS)}")
+    sla[key] = value
+
+
+def _calendar_hours(calendar: dict) -> None:
+    hours = calendar["hours"]
+    if hours == "perpres-21-2023":
+        return
+    if not isinstance(hours, dict) or any(day not in WEEKDAYS for day in hours):
+        raise ConfigError('calendar.hours must be "perpres-21-2023" or a table such as '
+                          '{ mon = ["07:30-12:00", "13:00-16:00"], ... } with days mon..sun')
+    from intranet_server.rules.calendar import CalendarError, WeeklyHours
+    try:
+        WeeklyHours.from_dict({WEEKDAYS.index(day): [tuple(span.split("-")) for span in spans]
+                               for day, spans in hours.items()})
+    except (CalendarError, AttributeError, TypeError) as exc:
+        raise ConfigError(f"calendar.hours: {exc} (write each interval as \"HH:MM-HH:MM\")") from None
+
+
+def _finish_tasks(settings: dict) -> None:
+    calendar, sla = settings["calendar"], settings["sla"]
+    _calendar_hours(calendar)
+    if calendar["holidays"] not in ("package", "none"):
+        raise ConfigError('calendar.holidays must be "package" (the holidays package, with cuti bersama) '
+                          'or "none" (only the office\'s own overrides)')
+    for key in ("pickup_p0_p1", "pickup_p1_p2", "max_sleep"):
+        _duration(settings, "sla", key)
+    if not isinstance(sla["warn_ratio"], (int, float)) or not 0 < sla["warn_ratio"] < 1:
+        raise ConfigError("sla.warn_ratio must be a number between 0 and 1 (e.g. 0.8 = warn at 80%)")
+    if not isinstance(sla["escalate_ratio"], (int, float)) or not (
+            sla["escalate_ratio"] == 0 or sla["escalate_ratio"] > 1):
+        raise ConfigError("sla.escalate_ratio must be above 1 (e.g. 2.0 = escalate at 200%), or 0 for none")
+    if sla["off_hours"] not in ("hold", "send"):
+        raise ConfigError('sla.off_hours must be "hold" (e-mail/SMS wait for the next opening) or "send"')
+    for key in ("warning_channels", "breach_channels", "escalation_channels"):
+        _channels(sla, key)
+    for name, table, keys in (("units", sla["units"], ("pickup",)),
+                              ("services", sla["services"], ("pickup_p0_p1", "pickup_p1_p2"))):
+        if not isinstance(table, dict) or any(not isinstance(v, dict) for v in table.values()):
+            raise ConfigError(f"sla.{name} must be a table of tables, e.g. [sla.{name}.CODE]")
+        for code, values in table.items():
+            for key, value in values.items():
+                if key not in keys:
+                    raise ConfigError(f"sla.{name}.{code}: unknown key {key!r} (use {', '.join(keys)})")
+                _duration(settings, "sla", f"{name}.{code}.{key}", value)
+    smtp = settings["smtp"]
+    if not isinstance(smtp["port"], int) or not 0 < smtp["port"] < 65536:
+        raise ConfigError("smtp.port must be a port number")
+    if smtp["starttls"] and smtp["ssl"]:
+        raise ConfigError("smtp.starttls and smtp.ssl exclude each other: STARTTLS upgrades a plain "
+                          "connection (port 587), ssl connects with TLS from the start (port 465)")
+    _duration(settings, "smtp", "timeout")
+    sms = settings["sms"]
+    if sms["kind"] not in SMS_KINDS:
+        raise ConfigError(f"sms.kind must be one of {', '.join(SMS_KINDS)}")
+    if sms["url"] and not str(sms["url"]).startswith(("http://", "https://")):
+        raise ConfigError("sms.url must be an http:// or https:// URL (or empty: no SMS)")
+    _duration(settings, "sms", "timeout")
+    outbox = settings["outbox"]
+    _duration(settings, "outbox", "retry_base")
+    _duration(settings, "outbox", "retry_max")
+    if not isinstance(outbox["max_attempts"], int) or outbox["max_attempts"] < 1:
+        raise ConfigError("outbox.max_attempts must be a whole number of at least 1")
 
 
 def secret_key(settings: dict) -> str:

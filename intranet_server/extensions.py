@@ -1,6 +1,35 @@
-"""Capabilities that plug into the app beyond the queue (the task chain, the SLA engine)."""
+"""Capabilities that plug into the app beyond the queue: the task chain and its SLA engine.
+
+`register()` runs inside `create_app` (every app, also the Flask test client's): the task API and
+the SLA settings. `start_background()` starts the sweeper and the outbox worker; `ptsa serve`
+calls it once the app exists, tests call it only when they want the loops running.
+"""
 from __future__ import annotations
+
+from intranet_server import sla
 
 
 def register(app, settings: dict) -> None:
-    return None
+    from intranet_server.api_tasks import tasks_api
+    sla.configure(settings)
+    app.register_blueprint(tasks_api)
+
+
+def start_background(app) -> None:
+    """Start the SLA sweeper and the outbox worker as Socket.IO background tasks (green threads
+    under eventlet/gevent, threads otherwise). Idempotent."""
+    from intranet_server.realtime import socketio
+    from intranet_server.sla import engine, outbox
+    if app.extensions.get("ptsa_background"):
+        return
+    app.extensions["ptsa_background"] = True
+    create_event = socketio.server.eio.create_event
+    engine.start(socketio.start_background_task, create_event)
+    outbox.start(socketio.start_background_task, create_event)
+
+
+def stop_background(app) -> None:
+    from intranet_server.sla import engine, outbox
+    engine.stop()
+    outbox.stop()
+    app.extensions.pop("ptsa_background", None)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
-from db.models import Booth, BoothService, Service, Ticket, Unit
-from intranet_server import actions, clock
+from db.models import Booth, BoothService, Service, Ticket, TicketCounter, Unit
+from intranet_server import actions, cache, clock
 from intranet_server.rules.queue import (
     Candidate, business_day, estimate_wait_s, issuing_closed_reason, queue_order,
 )
@@ -52,8 +52,9 @@ def today() -> dt.date:
 
 def waiting_candidates(service_ids: list[int]) -> list[Candidate]:
     rows = (Ticket.select(Ticket.id, Ticket.priority, Ticket.arrived_at)
-            .where((Ticket.status == "waiting") & (Ticket.service.in_(service_ids))))
-    return [Candidate(r.id, r.priority is not None, r.arrived_at) for r in rows]
+            .where((Ticket.status == "waiting") & (Ticket.service.in_(service_ids))).tuples())
+    arrived = Ticket.arrived_at.python_value
+    return [Candidate(id_, priority is not None, arrived(at)) for id_, priority, at in rows]
 
 
 def recent_call_flags(service_ids: list[int], limit: int = 10) -> list[bool]:
@@ -79,9 +80,11 @@ def recent_service_seconds(service: Service, limit: int) -> list[float]:
             if (r.started_at or r.called_at)]
 
 
-def serving_booths(service: Service) -> int:
-    return (BoothService.select().join(Booth)
-            .where((BoothService.service == service) & (Booth.active == True)).count())  # noqa: E712
+def booths_serving(service: Service) -> list[Booth]:
+    return cache.services.get(("booths", service.id), lambda: list(
+        Booth.select().join(BoothService)
+        .where((BoothService.service == service) & (Booth.active == True))  # noqa: E712
+        .order_by(Booth.number)))
 
 
 def service_closed_reason(service: Service) -> str | None:
@@ -95,22 +98,35 @@ def service_closed_reason(service: Service) -> str | None:
 
 
 def ahead_of(ticket: Ticket) -> int:
+    """How many visitors of the same queue will be called before this one."""
+    if ticket.priority is None:
+        # A visitor without priority who arrived last is behind everyone already waiting, under
+        # every policy (see test_last_normal_arrival_is_behind_everyone): two counts, no sorting.
+        later = (Ticket.arrived_at > ticket.arrived_at) | (
+            (Ticket.arrived_at == ticket.arrived_at) & (Ticket.id > ticket.id))
+        others, after = (Ticket.select(fn.COUNT(Ticket.id), fn.SUM(Case(None, [(later, 1)], 0)))
+                         .where((Ticket.service == ticket.service_id) & (Ticket.status == "waiting")
+                                & (Ticket.id != ticket.id)).scalar(as_tuple=True))
+        if not after:
+            return others
     order = ordered_waiting([ticket.service_id])
     ids = [c.id for c in order]
     return ids.index(ticket.id) if ticket.id in ids else 0
 
 
-def wait_for(service: Service, ahead: int) -> int:
+def wait_for(service: Service, ahead: int, booths: list[Booth] | None = None) -> int:
+    booths = booths_serving(service) if booths is None else booths
     return estimate_wait_s(ahead, recent_service_seconds(service, actions.office.wait_history),
-                           service.typical_service_s, serving_booths(service))
+                           service.typical_service_s, len(booths))
 
 
 def service_summary(service: Service) -> dict:
     waiting = (Ticket.select().where((Ticket.service == service) & (Ticket.status == "waiting"))
                .count())
     closed = service_closed_reason(service)
-    issued_today = (Ticket.select().where((Ticket.issued_for == service)
-                                          & (Ticket.business_day == today())).count())
+    counter = TicketCounter.get_or_none((TicketCounter.service == service)
+                                        & (TicketCounter.business_day == today()))
+    issued_today = counter.value if counter else 0
     cap_left = None if service.daily_cap is None else max(service.daily_cap - issued_today, 0)
     if cap_left == 0 and closed is None:
         closed = "Kuota antrean hari ini sudah habis / Today's ticket quota is used up"
@@ -133,9 +149,26 @@ def service_summary(service: Service) -> dict:
     }
 
 
+def _services_with_units():
+    parent = Unit.alias()
+    return (Service.select(Service, Unit, parent).join(Unit)
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id).alias("parent"))
+            .switch(Service))
+
+
 def all_services() -> list[Service]:
-    return list(Service.select(Service, Unit).join(Unit).where(Service.active == True)  # noqa: E712
+    return list(_services_with_units().where(Service.active == True)  # noqa: E712
                 .order_by(Service.sort_order, Service.code))
+
+
+def services_by_id(ids: list[int]) -> list[Service]:
+    return list(_services_with_units().where(Service.id.in_(ids)).order_by(Service.sort_order))
+
+
+def service_by_code(code: str) -> Service | None:
+    """The active service (with its unit) for a code; cached briefly, it is on every ticket's path."""
+    return cache.services.get(("code", code), lambda: _services_with_units().where(
+        (Service.code == code) & (Service.active == True)).first())  # noqa: E712
 
 
 def services_summary() -> list[dict]:
@@ -197,8 +230,8 @@ def display_state(limit: int = 10) -> dict:
 def ticket_for_visitor(ticket: Ticket) -> dict:
     """The ticket as the kiosk prints it: with people ahead, the wait estimate and where to go."""
     ahead = ahead_of(ticket) if ticket.status == "waiting" else 0
+    booths = booths_serving(ticket.service)
     data = ticket_dict(ticket)
-    data.update(ahead=ahead, estimated_wait_s=wait_for(ticket.service, ahead), office=actions.office.name,
-                booths=[b.label for b in Booth.select().join(BoothService)
-                        .where(BoothService.service == ticket.service_id).order_by(Booth.number)])
+    data.update(ahead=ahead, estimated_wait_s=wait_for(ticket.service, ahead, booths),
+                office=actions.office.name, booths=[b.label for b in booths])
     return data

@@ -1,7 +1,8 @@
 """Socket.IO: who may join which room, and catching up after a reconnect.
 
 Rooms: `display` and `lobby` (public: the board and the kiosks), `booth:<n>`, `service:<code>`,
-`kiosk:<name>`, `staff` (every signed-in officer: kiosk printer problems and the like).
+`kiosk:<name>`, `staff` (every signed-in officer: kiosk printer problems and the like),
+`unit:<code>` (a P1/P2 unit's task inbox) and `supervisor:<code>` (its SLA alerts; see sla/scope.py).
 Every event carries its room and a per-room `seq`. A client that (re)connects sends
 `sync` with the last seq it saw per room and gets the missed events, or a fresh snapshot.
 """
@@ -17,6 +18,8 @@ from db.models import Booth, Kiosk, Staff, database
 from intranet_server import events, queries
 from intranet_server.actions import ActionError
 from intranet_server.actions.kiosks import authenticate_kiosk, kiosk_dict
+from intranet_server.sla.scope import snapshot as task_snapshot
+from intranet_server.sla.scope import task_rooms
 
 log = logging.getLogger(__name__)
 socketio = SocketIO()
@@ -41,6 +44,7 @@ def rooms_for_staff(staff: Staff) -> set[str]:
         rooms |= {f"service:{s.code}" for s in queries.booth_services(staff.booth)}
     if staff.role in ("supervisor", "admin"):
         rooms |= {f"service:{s.code}" for s in queries.all_services()}
+    rooms |= task_rooms(staff)   # unit:<code> inboxes, supervisor:<code> alerts
     return rooms
 
 
@@ -90,6 +94,8 @@ def snapshot(room: str):
         return {"kiosks": [kiosk_dict(k) for k in Kiosk.select().where(Kiosk.revoked_at.is_null())]}
     if kind == "kiosk":
         return {}
+    if kind in ("unit", "supervisor"):
+        return task_snapshot(room)
     return None
 
 

@@ -10,7 +10,8 @@ from intranet_server.i18n import texts
 web = Blueprint("web", __name__)
 
 # Where each role lands after signing in; other capabilities add their screens here.
-HOME_BY_ROLE = {"p0": "web.booth"}
+HOME_BY_ROLE = {"p0": "web.booth", "p1": "web.inbox", "p2": "web.inbox",
+                "supervisor": "web.supervisor", "admin": "web.supervisor"}
 
 
 def _lang() -> str:
@@ -63,3 +64,13 @@ def booth():
 @web.get("/display")
 def display():
     return page("display.html")
+
+
+@web.get("/inbox")
+def inbox():
+    return staff_page("inbox.html", "p1", "p2")
+
+
+@web.get("/supervisor")
+def supervisor():
+    return staff_page("supervisor.html", "supervisor", "admin")

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 
 import db  # noqa: E402
 from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
-from intranet_server import actions, clock, events  # noqa: E402
+from intranet_server import actions, cache, clock, events  # noqa: E402
 from intranet_server.config import load_settings  # noqa: E402
 from tests.support.live import LiveServer  # noqa: E402
 
@@ -55,6 +55,8 @@ def database(settings):
     sent: list[tuple[str, dict, str]] = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
     db.database.connect(reuse_if_open=True)
+    cache.services.clear()
+    cache.kiosks.clear()
     yield sent
     if not db.database.is_closed():
         db.database.close()

@@ -5,7 +5,7 @@ import re
 
 from db.models import Kiosk, database
 from db.passwords import hash_token, new_token
-from intranet_server import clock
+from intranet_server import cache, clock
 from intranet_server.actions import Conflict, Invalid, NotFound, Unauthorized, audit
 from intranet_server.events import publish
 
@@ -32,6 +32,7 @@ def revoke_kiosk(name: str, actor: str = "cli") -> Kiosk:
             raise NotFound(f"no kiosk named {name!r}")
         kiosk.revoked_at = clock.now()
         kiosk.save()
+        database.after_commit(cache.kiosks.clear)
         audit(actor, "kiosk.revoke", "kiosk", kiosk.id)
     return kiosk
 
@@ -39,7 +40,8 @@ def revoke_kiosk(name: str, actor: str = "cli") -> Kiosk:
 def authenticate_kiosk(token) -> Kiosk:
     if not isinstance(token, str) or not token:
         raise Unauthorized("this endpoint needs 'Authorization: Bearer <kiosk token>'")
-    kiosk = Kiosk.get_or_none(Kiosk.token_hash == hash_token(token))
+    digest = hash_token(token)
+    kiosk = cache.kiosks.get(digest, lambda: Kiosk.get_or_none(Kiosk.token_hash == digest))
     if kiosk is None:
         raise Unauthorized("unknown kiosk token")
     if kiosk.revoked_at is not None:

@@ -5,7 +5,7 @@ from peewee import IntegrityError
 
 from db import is_postgres
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
-from intranet_server import actions, clock, queries
+from intranet_server import actions, clock, lobby, queries
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
 from intranet_server.events import publish
 from intranet_server.rules.queue import (
@@ -17,7 +17,7 @@ from intranet_server.rules.queue import (
 def _service(code) -> Service:
     if not isinstance(code, str) or not code:
         raise Invalid("'service' must be a service code such as \"PP\"")
-    service = Service.get_or_none((Service.code == code) & (Service.active == True))  # noqa: E712
+    service = queries.service_by_code(code)
     if service is None:
         raise NotFound(f"unknown service {code!r}", code="unknown_service")
     return service
@@ -48,7 +48,7 @@ def _announce(ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool 
                            text=call_text(ticket.number, str(booth.number)))
         publish("display", "call" if call else "booth", payload)
     for service in {s.id: s for s in (ticket.service, *services)}.values():
-        publish("lobby", "service", {"service": queries.service_summary(service)})
+        lobby.service_changed(service.id)
 
 
 # ---- issuing --------------------------------------------------------------------------

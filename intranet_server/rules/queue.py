@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import deque
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -82,13 +83,40 @@ def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: P
 
 def queue_order(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
                 now: dt.datetime) -> list[Candidate]:
-    """The whole waiting line in the order it will be called (if nobody else arrives)."""
-    remaining, recent, order = list(candidates), list(recent_calls), []
-    while remaining:
-        nxt = choose_next(remaining, recent, policy, now)
-        order.append(nxt)
-        remaining.remove(nxt)
-        recent.insert(0, nxt.priority)
+    """The whole waiting line in the order `choose_next` would call it (if nobody else arrives).
+
+    Linear after one sort: the overdue go first in arrival order, then the two lines are merged
+    by the same rule `choose_next` applies (a test checks that they always agree)."""
+    by_arrival = sorted(candidates, key=lambda c: (c.arrived_at, c.id))
+    if policy.max_wait is not None:
+        overdue = [c for c in by_arrival if now - c.arrived_at >= policy.max_wait]
+        by_arrival = [c for c in by_arrival if now - c.arrived_at < policy.max_wait]
+    else:
+        overdue = []
+    if policy.kind == "fifo":
+        return overdue + by_arrival
+    recent = list(recent_calls)
+    for c in overdue:   # they are called first: newest first in the history
+        recent.insert(0, c.priority)
+    normals_since_priority = 0
+    for was_priority in recent:
+        if was_priority:
+            break
+        normals_since_priority += 1
+    priority = deque(c for c in by_arrival if c.priority)
+    normal = deque(c for c in by_arrival if not c.priority)
+    order = list(overdue)
+    while priority or normal:
+        take_priority = bool(priority) and (
+            not normal or policy.kind == "strict"
+            or priority[0].arrived_at <= normal[0].arrived_at
+            or normals_since_priority >= policy.normal_per_priority)
+        if take_priority:
+            order.append(priority.popleft())
+            normals_since_priority = 0
+        else:
+            order.append(normal.popleft())
+            normals_since_priority += 1
     return order
 
 

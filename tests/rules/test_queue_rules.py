@@ -104,6 +104,21 @@ def test_queue_order_is_a_permutation_and_fair(cands, kind, ratio, now_min):
                 assert run <= ratio
 
 
+@settings(max_examples=300, deadline=None)
+@given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
+       st.integers(0, 4), st.integers(0, 200))
+def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ratio, now_min):
+    policy = PriorityPolicy(kind, ratio, dt.timedelta(minutes=30))
+    now = at(now_min)
+    remaining, history, expected = list(cands), list(recent), []
+    while remaining:
+        nxt = choose_next(remaining, history, policy, now)
+        expected.append(nxt)
+        remaining.remove(nxt)
+        history.insert(0, nxt.priority)
+    assert queue_order(cands, recent, policy, now) == expected
+
+
 @settings(max_examples=100, deadline=None)
 @given(candidates)
 def test_strict_puts_every_priority_first_when_nobody_is_overdue(cands):
@@ -141,3 +156,14 @@ def test_wait_estimate_uses_median_and_booths():
     assert estimate_wait_s(4, [], 600, 2) == 1200              # no history: the typical time
     assert estimate_wait_s(3, [100, 200, 10_000], 600, 1) == 600   # the median ignores one outlier
     assert estimate_wait_s(3, [200], 600, 0) == 600            # no booth known: as if one
+
+
+@settings(max_examples=300, deadline=None)
+@given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
+       st.integers(0, 4), st.integers(0, 200))
+def test_last_normal_arrival_is_behind_everyone(cands, recent, kind, ratio, now_min):
+    """The shortcut in queries.ahead_of: a normal visitor who arrived last has everyone ahead."""
+    newest = Candidate(10_001, False, at(121))
+    order = queue_order(cands + [newest], recent, PriorityPolicy(kind, ratio, dt.timedelta(minutes=30)),
+                        at(now_min + 121))
+    assert order[-1] == newest

@@ -1,0 +1,67 @@
+"""Service summaries for the lobby (kiosks, display), published off the hot path.
+
+A summary (people waiting, wait estimate, open or closed) costs several queries. Issuing or
+calling a ticket only marks its service as changed, after the commit; a background task
+publishes one fresh summary per changed service, at most every `interval` seconds. Under a
+burst of 300 tickets a second the kiosks get a few summaries a second, not 300.
+Without the background task (the Flask test client, the CLI) summaries go out at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from db.models import Service, database
+from intranet_server import queries
+from intranet_server.events import publish
+
+log = logging.getLogger(__name__)
+
+_changed: set[int] = set()
+_lock = threading.Lock()
+_wake = None          # the async framework's Event while the publisher runs
+
+
+def service_changed(service_id: int) -> None:
+    """Call inside an action's transaction: the summary goes out after the commit."""
+    database.after_commit(lambda: _mark(service_id))
+
+
+def _mark(service_id: int) -> None:
+    with _lock:
+        _changed.add(service_id)
+    if _wake is None:
+        flush()
+    else:
+        _wake.set()
+
+
+def flush() -> int:
+    with _lock:
+        ids = sorted(_changed)
+        _changed.clear()
+    if not ids:
+        return 0
+    with database.connection_context():
+        with database.atomic():
+            for service in queries.services_by_id(ids):
+                publish("lobby", "service", {"service": queries.service_summary(service)})
+    return len(ids)
+
+
+def start_publisher(socketio, interval: float = 0.3) -> None:
+    """Run the coalescing publisher as a background task of the Socket.IO server."""
+    global _wake
+    _wake = socketio.server.eio.create_event()
+
+    def loop():
+        while True:
+            _wake.wait()
+            _wake.clear()
+            try:
+                flush()
+            except Exception:   # keep publishing; the next change retries
+                log.exception("lobby summary failed")
+            socketio.sleep(interval)
+
+    socketio.start_background_task(loop)

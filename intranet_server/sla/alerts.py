@@ -1,0 +1,167 @@
+"""Raising SLA alerts: the warning (warn_ratio of the pickup target), the breach (100%) and the
+escalation to the next supervisor up (escalate_ratio), each exactly once per hop.
+
+Exactly once, because the alert row is unique on (hop, level) and is inserted with
+"insert if absent" in the same transaction that writes its outbox rows and its room events:
+a second sweeper, a restart, or a retry after a crash finds the row and adds nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from db import is_postgres
+from db.models import Staff, Unit, database
+from db.task_models import Alert, Outbox, Task, TaskHop
+from intranet_server import clock, sla
+from intranet_server.actions import audit
+from intranet_server.events import publish
+from intranet_server.queries import iso
+from intranet_server.rules.tasks import LEVELS, Deadlines, hold_until, next_alert
+from intranet_server.sla import calendars, views
+
+BATCH = 100
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+LEVEL_TEXT = {
+    "warning": ("Peringatan SLA", "SLA warning", "hampir melewati batas waktu ambil", "is close to its pickup deadline"),
+    "breach": ("Pelanggaran SLA", "SLA breach", "melewati batas waktu ambil", "has passed its pickup deadline"),
+    "escalation": ("Eskalasi SLA", "SLA escalation", "masih belum diambil jauh melewati batas waktu",
+                   "is still not picked up, long past its deadline"),
+}
+
+
+def _supervisors(unit: Unit) -> list[Staff]:
+    return list(Staff.select().where((Staff.unit == unit) & (Staff.role == "supervisor")
+                                     & (Staff.active == True)).order_by(Staff.username))  # noqa: E712
+
+
+def _admins() -> list[Staff]:
+    return list(Staff.select().where((Staff.role == "admin") & (Staff.active == True)).order_by(Staff.username))  # noqa: E712
+
+
+def recipients(level: str, unit: Unit) -> tuple[Unit, list[Staff]]:
+    """Who is told: the supervisors of the unit that must pick up; for an escalation, those of its
+    parent unit. A unit without a supervisor passes it up; above echelon 1 stand the admins."""
+    alerted = unit.parent if level == "escalation" and unit.parent_id else unit
+    people = _supervisors(alerted) if not (level == "escalation" and not unit.parent_id) else []
+    climb = alerted
+    while not people and climb.parent_id:
+        climb = climb.parent
+        people = _supervisors(climb)
+    return alerted, people or _admins()
+
+
+def _local(t: dt.datetime, tz: str) -> str:
+    return t.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M") + " " + ZONE_NAMES.get(tz, tz)
+
+
+def compose(alert: Alert, hop: TaskHop, task: Task, channel: str) -> tuple[str, str]:
+    """Subject and body: Bahasa Indonesia first, English after. SMS stays within 160 characters."""
+    unit = hop.to_unit
+    tz = unit.timezone
+    title_id, title_en, what_id, what_en = LEVEL_TEXT[alert.level]
+    service = task.service
+    if channel == "sms":
+        text = (f"PTSA {title_id}: tugas #{task.id} ({service.code}) {what_id} di {unit.code}; "
+                f"batas {_local(hop.due_at, tz)[-9:]}. Cek layar supervisor.")
+        return "", text[:160]
+    subject = f"[PTSA] {title_id} / {title_en}: tugas #{task.id} — {unit.code}"
+    link = sla.settings()["sla"].get("public_url", "").rstrip("/")
+    target_min = round((hop.target_s or 0) / 60)
+    body = "\n".join([
+        f"Tugas #{task.id} {what_id} oleh {unit.name} ({unit.code}).",
+        f"Layanan: {service.code} — {service.name_id}",
+        f"Ringkasan: {task.summary}",
+        f"Dikirim: {_local(hop.sent_at, tz)}; batas ambil: {_local(hop.due_at, tz)} ({target_min} menit kerja)",
+        f"Buka layar supervisor: {link}/supervisor" if link else "Buka layar supervisor PTSA (/supervisor).",
+        "",
+        f"Task #{task.id} {what_en} at {unit.name_en or unit.name} ({unit.code}).",
+        f"Service: {service.code} — {service.name_en}",
+        f"Summary: {task.summary}",
+        f"Sent: {_local(hop.sent_at, tz)}; pickup deadline: {_local(hop.due_at, tz)} ({target_min} working minutes)",
+    ])
+    return subject, body
+
+
+def _insert(hop: TaskHop, level: str, unit: Unit, deadline: dt.datetime, now: dt.datetime) -> Alert | None:
+    """Insert if absent; None when this (hop, level) was raised before (by us or another process)."""
+    rows = list(Alert.insert(hop=hop, task=hop.task_id, level=level, unit=unit, deadline=deadline,
+                             created_at=now).on_conflict_ignore().returning(Alert.id).execute())
+    return Alert.get_by_id(rows[0].id) if rows else None
+
+
+def announce_alert(alert: Alert, change: str) -> None:
+    look = views.Lookup()
+    message = {"alert": views.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
+    for code in dict.fromkeys((look.unit(alert.hop.to_unit_id).code, look.unit(alert.unit_id).code)):
+        publish(f"supervisor:{code}", "alert", message)
+
+
+def _write_outbox(alert: Alert, hop: TaskHop, people: list[Staff], now: dt.datetime, book) -> list[Outbox]:
+    policy = sla.policy()
+    held = hold_until(book.for_unit(alert.unit_id), now, policy)
+    rows = []
+    for channel in policy.channels[alert.level]:
+        if channel == "screen" or not sla.channel_enabled(channel):
+            continue
+        subject, body = compose(alert, hop, hop.task, channel)
+        for person in people:
+            address = person.email if channel == "email" else person.phone
+            if not address:
+                continue
+            rows.append(Outbox.create(alert=alert, channel=channel, staff=person, address=address,
+                                      subject=subject, body=body, status="pending", created_at=now,
+                                      held_until=held, next_attempt_at=held or now))
+    return rows
+
+
+def _raise_for_hop(hop: TaskHop, now: dt.datetime, book) -> list[Alert]:
+    raised = []
+    if hop.picked_at is not None or hop.closed_at is not None:
+        hop.next_alert_at = hop.next_alert_level = None   # stale: nothing to raise
+    while hop.next_alert_at is not None and hop.next_alert_at <= now:
+        level = hop.next_alert_level
+        unit, people = recipients(level, hop.to_unit)
+        alert = _insert(hop, level, unit, hop.next_alert_at, now)
+        if alert is not None:
+            messages = _write_outbox(alert, hop, people, now, book)
+            audit("sla", "alert.raise", "alert", alert.id, task=hop.task_id, hop=hop.seq, level=level,
+                  unit=unit.code, recipients=[p.username for p in people], messages=len(messages))
+            announce_alert(alert, "raise")
+            raised.append(alert)
+            if messages:
+                first = min(m.next_attempt_at for m in messages)
+                from intranet_server.sla import outbox
+                database.after_commit(lambda at=first: outbox.notify(at))
+        done = set(LEVELS[:LEVELS.index(level) + 1])
+        upcoming = next_alert(Deadlines(hop.warn_at, hop.due_at, hop.escalate_at), done)
+        hop.next_alert_level, hop.next_alert_at = upcoming if upcoming else (None, None)
+    hop.save()
+    return raised
+
+
+def raise_due(now: dt.datetime, limit: int = 2000) -> list[Alert]:
+    """Raise every alert whose deadline is at or before `now`; returns the alerts raised by this call."""
+    raised: list[Alert] = []
+    while len(raised) < limit:
+        ids = [h.id for h in TaskHop.select(TaskHop.id).where(TaskHop.next_alert_at <= now)
+               .order_by(TaskHop.next_alert_at).limit(BATCH)]
+        if not ids:
+            break
+        with database.atomic():
+            book = calendars.book(now)
+            hops = TaskHop.select().where(TaskHop.id.in_(ids) & (TaskHop.next_alert_at <= now))
+            if is_postgres():
+                hops = hops.for_update()   # a second sweeper waits, then sees the hop already done
+            for hop in hops:
+                raised += _raise_for_hop(hop, now, book)
+        if len(ids) < BATCH:
+            break
+    return raised
+
+
+def next_deadline() -> dt.datetime | None:
+    """The earliest deadline with an alert still to raise (one index lookup)."""
+    hop = (TaskHop.select(TaskHop.next_alert_at).where(TaskHop.next_alert_at.is_null(False))
+           .order_by(TaskHop.next_alert_at).first())
+    return hop.next_alert_at if hop else None

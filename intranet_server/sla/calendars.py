@@ -1,0 +1,162 @@
+"""One WorkingCalendar per unit, built from the settings ([calendar]), the holiday package and the
+office's overrides stored in the database.
+
+Calendars are cached per *calendar version*: a row in `sla_state` that every calendar edit bumps in
+its own transaction. Each process reads the version (one primary-key lookup) when it needs a
+calendar, so an edit made by any process or by the CLI is seen everywhere at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import threading
+from zoneinfo import ZoneInfo
+
+from db.models import Unit
+from db.task_models import CalendarOverride, SlaState
+from intranet_server.rules.calendar import (
+    DEFAULT_HOURS, RAMADAN_HOURS, Holiday, SpecialPeriod, WeeklyHours, WorkingCalendar,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+VERSION_KEY = "calendar_version"
+SETTINGS_KEY = "calendar_settings"
+
+
+class CalendarSettings:
+    """The part of the calendar that comes from [calendar] (fixed while the server runs)."""
+
+    def __init__(self, calendar: dict | None = None):
+        calendar = calendar or {"mode": "office", "hours": "perpres-21-2023", "holidays": "package"}
+        self.always_open = calendar["mode"] == "always"
+        self.use_holiday_package = calendar.get("holidays", "package") == "package"
+        hours = calendar.get("hours", "perpres-21-2023")
+        self.weekly_hours = DEFAULT_HOURS if hours == "perpres-21-2023" else WeeklyHours.from_dict(
+            {WEEKDAYS.index(day): [tuple(span.split("-")) for span in spans] for day, spans in hours.items()})
+        self.fingerprint = hashlib.sha256(repr((calendar["mode"], hours, self.use_holiday_package,
+                                                _holiday_package_version())).encode()).hexdigest()[:16]
+
+
+def _holiday_package_version() -> str:
+    try:
+        import holidays
+        return holidays.__version__
+    except Exception:   # noqa: BLE001 - only a fingerprint ingredient
+        return "?"
+
+
+_settings = CalendarSettings()
+_lock = threading.Lock()
+_books: dict[tuple, "CalendarBook"] = {}
+
+
+def configure(calendar: dict) -> None:
+    global _settings
+    _settings = CalendarSettings(calendar)
+    with _lock:
+        _books.clear()
+
+
+def settings() -> CalendarSettings:
+    return _settings
+
+
+@functools.lru_cache(maxsize=8)
+def _holidays(years: tuple[int, ...]) -> tuple[Holiday, ...]:
+    from intranet_server.holiday_source import indonesian_holidays
+    return tuple(indonesian_holidays(years))
+
+
+def _dates(first: dt.date, last: dt.date) -> set[dt.date]:
+    return {first + dt.timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+class CalendarBook:
+    """The calendars of every unit for one calendar version."""
+
+    def __init__(self, version: int, year: int):
+        self.version = version
+        self.year = year
+        self._units = {u.id: u for u in Unit.select()}
+        self._overrides = list(CalendarOverride.select())
+        self._calendars: dict[int, WorkingCalendar] = {}
+        self._office: WorkingCalendar | None = None
+
+    def _build(self, unit: Unit | None) -> WorkingCalendar:
+        s = _settings
+        office_rows = [o for o in self._overrides if o.unit_id is None]
+        unit_rows = [o for o in self._overrides if unit is not None and o.unit_id == unit.id]
+
+        def days(rows, kind):
+            out: set[dt.date] = set()
+            for o in rows:
+                if o.kind == kind:
+                    out |= _dates(o.first_date, o.last_date)
+            return out
+        # A unit's own overrides win over the office's for the same date.
+        closed = (days(office_rows, "closed") - days(unit_rows, "open")) | days(unit_rows, "closed")
+        opened = (days(office_rows, "open") - days(unit_rows, "closed")) | days(unit_rows, "open")
+        ramadan = tuple(SpecialPeriod(o.first_date, o.last_date, RAMADAN_HOURS)
+                        for o in office_rows if o.kind == "ramadan")
+        holidays = _holidays((self.year - 1, self.year, self.year + 1)) if s.use_holiday_package else ()
+        return WorkingCalendar(
+            tz=unit.timezone if unit is not None else "Asia/Jakarta",
+            weekly_hours=s.weekly_hours, special_periods=ramadan, holidays=holidays,
+            extra_closed=frozenset(closed), extra_open=frozenset(opened - closed),
+            open_on_cuti_bersama=bool(unit.open_on_cuti_bersama) if unit is not None else False,
+            always_open=s.always_open)
+
+    def for_unit(self, unit: Unit | int | None) -> WorkingCalendar:
+        """The calendar of a unit (by row or id); None gives the office-wide calendar."""
+        if unit is None:
+            if self._office is None:
+                self._office = self._build(None)
+            return self._office
+        unit_id = unit if isinstance(unit, int) else unit.id
+        calendar = self._calendars.get(unit_id)
+        if calendar is None:
+            row = self._units.get(unit_id) or Unit.get_by_id(unit_id)
+            calendar = self._calendars[unit_id] = self._build(row)
+        return calendar
+
+
+def current_version() -> int:
+    row = SlaState.get_or_none(SlaState.key == VERSION_KEY)
+    return int(row.value) if row else 0
+
+
+def bump_version() -> int:
+    """Call inside the transaction that edits the calendar: every process rebuilds its calendars."""
+    version = current_version() + 1
+    (SlaState.insert(key=VERSION_KEY, value=str(version))
+     .on_conflict(conflict_target=[SlaState.key], update={SlaState.value: str(version)}).execute())
+    return version
+
+
+def book(now: dt.datetime) -> CalendarBook:
+    """The calendars valid now. Holidays of last year, this year and next year are loaded, so a
+    deadline computed in late December knows January's holidays."""
+    year = now.astimezone(ZoneInfo("Asia/Jakarta")).year
+    key = (current_version(), year, _settings.fingerprint)
+    with _lock:
+        cached = _books.get(key)
+    if cached is not None:
+        return cached
+    fresh = CalendarBook(key[0], year)
+    with _lock:
+        _books.clear()    # older versions are never needed again
+        _books[key] = fresh
+    return fresh
+
+
+def settings_changed() -> bool:
+    """True when [calendar] (or the holiday package) differs from what the stored deadlines were
+    computed with; the caller recomputes open deadlines and then calls `remember_settings()`."""
+    row = SlaState.get_or_none(SlaState.key == SETTINGS_KEY)
+    return row is None or row.value != _settings.fingerprint
+
+
+def remember_settings() -> None:
+    (SlaState.insert(key=SETTINGS_KEY, value=_settings.fingerprint)
+     .on_conflict(conflict_target=[SlaState.key], update={SlaState.value: _settings.fingerprint}).execute())
