@@ -13,7 +13,7 @@ cat <<TEXT
   PTSA demo is starting on http://127.0.0.1:8080/
     booth (P0):       http://127.0.0.1:8080/booth       log in as p0-03 / ${PTSA_DEMO_PASSWORD:-demo12345}
     display board:    http://127.0.0.1:8080/display
-    inbox (P1/P2):    http://127.0.0.1:8080/inbox       p1-09 (Ditjen PHI & Jamsos), p2-20 ...
+    inbox (P1/P2):    http://127.0.0.1:8080/inbox       p1-09 (Ditjen PHI & Jamsos), p2-21 (Dit. Persyaratan Kerja)
     supervisor:       http://127.0.0.1:8080/supervisor  sup-phijsk-pk, or admin
   Kiosk on this machine (needs a screen):
     PTSA_CONFIG=$PTSA_CONFIG .venv/bin/ptsa kiosk --windowed --token \$(cat ptsa-data/demo-kiosk-token)
