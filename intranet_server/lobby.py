@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from db.models import Service, database
+from db.models import database
 from intranet_server import queries
 from intranet_server.events import publish
 

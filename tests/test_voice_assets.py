@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # until the repo installs itself or sets pytest's pythonpath
-    sys.path.insert(0, str(ROOT))
 
 from intranet_server.rules.voice import ALL_CLIPS, CHIME, call_clips, call_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 STATIC = ROOT / "intranet_server" / "web" / "static"
 VOICE = STATIC / "voice"

@@ -50,7 +50,7 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     number = booth.inner_text("#current .current-ticket .number")
     board.wait_for_function(f"document.getElementById('now-number').textContent === {number!r}")
     assert "Booth 3" in board.inner_text("#now-booth")
-    assert board.locator(f"[data-booth='3'] .booth-number").inner_text() == number
+    assert board.locator("[data-booth='3'] .booth-number").inner_text() == number
     board.wait_for_function("window.PTSAVoice && window.PTSAVoice.lastPlayed && window.PTSAVoice.lastPlayed.length > 0")
     played = board.evaluate("window.PTSAVoice.lastPlayed")
     assert played[0] == "nomor_antrean" and "silakan_menuju_booth" in played

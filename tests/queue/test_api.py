@@ -164,7 +164,8 @@ def test_visit_lifecycle_recall_start_park_resume_finish(client, kiosk_token):
     assert client.post(f"/api/v1/tickets/{tid}/resume").get_json()["status"] == "serving"
     done = client.post(f"/api/v1/tickets/{tid}/finish").get_json()
     assert done["status"] == "done" and done["outcome"] == "served"
-    actions = [a.action for a in AuditEvent.select().where((AuditEvent.subject_type == "ticket") & (AuditEvent.subject_id == tid)).order_by(AuditEvent.id)]
+    trail = AuditEvent.select().where((AuditEvent.subject_type == "ticket") & (AuditEvent.subject_id == tid))
+    actions = [a.action for a in trail.order_by(AuditEvent.id)]
     assert actions == ["ticket.issue", "ticket.call", "ticket.recall", "ticket.start", "ticket.park",
                        "ticket.resume", "ticket.finish"]
 

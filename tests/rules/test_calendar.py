@@ -4,19 +4,14 @@ The holidays here are written out (2026 as the `holidays` package 0.109 gives th
 so these tests do not move when the package's data does; test_calendar_holidays.py checks the package.
 """
 
-import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:  # until the repo installs itself or sets pytest's pythonpath
-    sys.path.insert(0, ROOT)
 
 from intranet_server.rules.calendar import (
     DEFAULT_HOURS,

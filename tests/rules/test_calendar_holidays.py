@@ -4,17 +4,12 @@ These tests pin what the package says for 2026; a release that moves a date (dec
 fail on purpose, so someone looks before deadlines shift.
 """
 
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:  # until the repo installs itself or sets pytest's pythonpath
-    sys.path.insert(0, ROOT)
 
 from intranet_server.holiday_source import indonesian_holidays, load_year_with_next
 from intranet_server.rules.calendar import Holiday, WorkingCalendar

@@ -1,14 +1,9 @@
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:  # until the repo installs itself or sets pytest's pythonpath
-    sys.path.insert(0, ROOT)
 
 from intranet_server.rules.durations import format_duration, parse_duration
 

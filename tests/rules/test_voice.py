@@ -1,15 +1,11 @@
 import json
 import string
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # until the repo installs itself or sets pytest's pythonpath
-    sys.path.insert(0, str(ROOT))
 
 from intranet_server.rules.voice import (
     ALL_CLIPS,
@@ -20,6 +16,8 @@ from intranet_server.rules.voice import (
     number_words_id,
     ticket_clips,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MANIFEST = ROOT / "intranet_server" / "web" / "static" / "voice" / "manifest.json"
 
