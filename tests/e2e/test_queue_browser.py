@@ -28,6 +28,11 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     board.goto(live_server.url + "/display")
     board.click("#enable-sound")
     board.wait_for_function("document.body.dataset.online === 'yes'")
+    # where visitors look: people waiting and the wait estimate per service
+    board.wait_for_selector("#services tr[data-service='PP']")
+    assert "2" in board.inner_text("#services tr[data-service='PP']")
+    issue(live_server, token, "K3")
+    board.wait_for_selector("#services tr[data-service='K3']")   # live, without a reload
 
     booth = browser.new_page(viewport={"width": 1366, "height": 900})
     booth.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -41,7 +46,7 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     booth.click("#login-submit")
     booth.wait_for_url("**/booth")
     booth.wait_for_selector("#waiting li[data-ticket]")
-    assert booth.locator("#waiting li[data-ticket]").count() == 3
+    assert booth.locator("#waiting li[data-ticket]").count() == 3   # K3 is not served at booth 3
     assert booth.locator("#waiting .badge.priority").count() == 1
     booth.screenshot(path=str(artifacts / "booth-waiting.png"), full_page=True)
 

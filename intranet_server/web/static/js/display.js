@@ -35,6 +35,24 @@
     now.classList.add("flash");
   }
 
+  const services = new Map();   // code -> summary from the lobby room
+
+  function waitText(seconds) {
+    const minutes = Math.max(1, Math.round(seconds / 60));
+    return `± ${minutes} ${t("minutes")}`;
+  }
+
+  function renderServices() {
+    const rows = [...services.values()].filter((s) => s.waiting > 0 || !s.open);
+    document.getElementById("services").innerHTML = rows.map((s) => `
+      <tr data-service="${esc(s.code)}"><td class="prefix">${esc(s.prefix)}</td>
+        <td>${esc(s.name[lang] || s.name.id)}</td>
+        <td class="num">${s.open ? `${s.waiting} ${esc(t("waiting_short"))}` : esc(t("closed"))}</td>
+        <td class="num">${s.open && s.waiting ? waitText(s.estimated_wait_s) : ""}</td></tr>`).join("");
+    const total = [...services.values()].reduce((sum, s) => sum + s.waiting, 0);
+    document.getElementById("waiting-total").textContent = total;
+  }
+
   function applySnapshot(snap) {
     booths.clear();
     snap.booths.forEach((entry) => booths.set(entry.booth.number, entry));
@@ -61,26 +79,20 @@
     rooms: ["display", "lobby"],
     onSnapshot(room, snap) {
       if (room === "display" && snap) applySnapshot(snap);
+      if (room === "lobby" && snap) {
+        services.clear();
+        snap.services.forEach((s) => services.set(s.code, s));
+        renderServices();
+      }
     },
     onEvent(event, msg, replayed) {
       if (event === "call" || event === "booth") onCall(msg, replayed);
       if (event === "service") {
-        // the lobby room tells us how many wait per service; recount the total from the board API rarely
-        scheduleTotal();
+        services.set(msg.service.code, msg.service);
+        renderServices();
       }
     },
   });
-
-  let totalTimer = null;
-  function scheduleTotal() {
-    clearTimeout(totalTimer);
-    totalTimer = setTimeout(async () => {
-      try {
-        const snap = await window.PTSA.api("GET", "/api/v1/display");
-        document.getElementById("waiting-total").textContent = snap.waiting_total;
-      } catch (e) { /* the banner already says we are offline */ }
-    }, 500);
-  }
 
   const soundButton = document.getElementById("enable-sound");
   soundButton.addEventListener("click", () => {

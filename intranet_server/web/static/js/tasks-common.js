@@ -1,0 +1,94 @@
+/* What the task screens share (inbox, supervisor, the booth's task panel): the server's clock,
+   countdowns to a pickup deadline, times in the office's zone, and a task's thread. */
+(function () {
+  "use strict";
+  const { t, esc } = window.PTSA;
+  const lang = window.PTSA_LANG || "id";
+  const tz = window.PTSA_TZ || "Asia/Jakarta";
+  const locale = lang === "id" ? "id-ID" : "en-GB";
+
+  /* Countdowns use the server's clock: every snapshot and event carries the server's `now`,
+     so a screen whose own clock is minutes off still shows the right time left. */
+  let offset = 0;
+  function setServerNow(iso) { if (iso) offset = Date.parse(iso) - Date.now(); }
+  function now() { return Date.now() + offset; }
+
+  function time(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", timeZone: tz });
+  }
+  function dateTime(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString(locale, { weekday: "short", day: "numeric", month: "short",
+                                                  hour: "2-digit", minute: "2-digit", timeZone: tz });
+  }
+  function clockText() {
+    return new Date(now()).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: tz });
+  }
+
+  function span(ms) {
+    const s = Math.floor(Math.abs(ms) / 1000);
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(sec).padStart(2, "0");
+    return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  }
+
+  function workingMinutes(seconds) {
+    if (seconds == null) return "";
+    return `${Math.round(seconds / 60)} ${t("task_minutes_short")}`;
+  }
+
+  /* The pickup countdown of a task: {text, label, cls} — cls "ok" | "warn" (past the warning
+     share) | "late" (past the deadline) | "quiet" (nothing to pick up). */
+  function countdown(task) {
+    const hop = task.hop;
+    if (!task.due_at || !hop) return { text: "", label: "", cls: "quiet" };
+    const left = Date.parse(task.due_at) - now();
+    if (left < 0) return { text: "+" + span(left), label: t("task_overdue"), cls: "late" };
+    const warn = hop.warn_at && Date.parse(hop.warn_at) <= now();
+    return { text: span(left), label: `${t("task_left")} · ${time(task.due_at)}`, cls: warn ? "warn" : "ok" };
+  }
+
+  function statusChip(task) {
+    return `<span class="chip ${esc(task.status)}">${esc(t("task_status_" + task.status))}</span>`;
+  }
+
+  /* Where the task is and who holds it, in one line. */
+  function whereText(task) {
+    if (task.status === "done") return `${t("task_status_done")} · ${task.completion.completed_by ? task.completion.completed_by.full_name : ""}`;
+    if (task.status === "returned" || task.status === "cancelled") return t("task_status_" + task.status);
+    const unit = task.unit ? task.unit.code : "";
+    if (task.assignee) return `${t("task_at")} ${unit} · ${t("task_picked_by")} ${task.assignee.full_name}`;
+    return `${t("task_at")} ${unit} · ${t("task_not_picked")}`;
+  }
+
+  function who(person) { return person ? person.full_name : t("task_system"); }
+
+  /* The thread: handovers (hops) as quiet lines, messages as bubbles, in time order. */
+  function thread(detail) {
+    const items = [];
+    detail.hops.forEach((h) => {
+      const to = h.to_unit ? h.to_unit.code : (detail.origin_booth ? detail.origin_booth.label : "P0");
+      let text = `${t("task_kind_" + h.kind)} → ${to}${h.to_staff ? " (" + h.to_staff.full_name + ")" : ""}`;
+      if (h.sent_by) text += ` · ${h.sent_by.full_name}`;
+      if (h.due_at) text += ` · ${t("task_deadline")} ${time(h.due_at)}`;
+      items.push({ at: h.sent_at, order: 0, html: `<li class="system">${esc(time(h.sent_at))} · ${esc(text)}</li>` });
+      if (h.picked_at) {
+        const late = h.due_at && Date.parse(h.picked_at) > Date.parse(h.due_at);
+        items.push({ at: h.picked_at, order: 1, html: `<li class="system">${esc(time(h.picked_at))} · ${esc(t("task_picked_by"))} ${esc(who(h.picked_by))}` +
+          (h.working_s != null ? ` · ${esc(workingMinutes(h.working_s))}` : "") +
+          (late ? ` · <span class="bad-text">${esc(t("task_overdue"))}</span>` : "") + "</li>" });
+      }
+    });
+    detail.messages.forEach((m) => {
+      items.push({ at: m.created_at, order: 2, html: `<li class="${esc(m.kind)}"><span class="who">${esc(who(m.author))}</span>` +
+        `<span class="when">${esc(time(m.created_at))} · ${esc(t("task_msg_" + m.kind))}</span>` +
+        `<div class="text">${esc(m.body)}</div></li>` });
+    });
+    items.sort((a, b) => (Date.parse(a.at) - Date.parse(b.at)) || (a.order - b.order));
+    return `<ul class="thread">${items.map((i) => i.html).join("")}</ul>`;
+  }
+
+  window.PTSA.tasks = { setServerNow, now, time, dateTime, clockText, span, countdown, statusChip, whereText,
+                        thread, workingMinutes, who };
+})();
