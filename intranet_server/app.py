@@ -33,6 +33,18 @@ def office_from_settings(settings: dict) -> Office:
     )
 
 
+def _client_manager(url: str):
+    """Several server processes share events through Redis. Keepalive and health checks make a
+    half-open Redis connection fail and reconnect instead of silently stalling the listener."""
+    if not url:
+        return None
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise RuntimeError(f"server.message_queue {url!r}: only Redis (redis://HOST:6379/0) is supported")
+    import socketio as python_socketio
+    return python_socketio.RedisManager(url, channel="ptsa", redis_options={
+        "health_check_interval": 15, "socket_keepalive": True, "socket_connect_timeout": 5})
+
+
 def create_app(settings: dict | None = None, *, async_mode: str | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
@@ -93,7 +105,7 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
     socketio.init_app(
         app,
         async_mode=async_mode or "threading",
-        message_queue=settings["server"]["message_queue"] or None,
+        client_manager=_client_manager(settings["server"]["message_queue"]),
         ping_interval=10, ping_timeout=10,
         logger=False, engineio_logger=False,
     )

@@ -66,3 +66,67 @@ def test_two_processes_share_postgres_and_redis(tmp_path):
         second.stop()
         first.stop()
         drop()
+
+
+@pytest.mark.redis
+def test_events_cross_processes_again_after_redis_restarts(tmp_path):
+    """python-socketio's Redis listener must recover when Redis goes away and comes back."""
+    import shutil
+    import subprocess
+    import time
+
+    from tests.support.live import free_port
+    from tests.support.services import unavailable
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis-server is not installed: cannot restart a private Redis")
+    port = free_port()
+
+    def start_redis():
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                 "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+                return proc
+            except redis.RedisError:
+                time.sleep(0.05)
+        proc.kill()
+        raise AssertionError("private redis-server did not start")
+
+    redis_proc = start_redis()
+    env = {"PTSA_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+           "PTSA_MESSAGE_QUEUE": f"redis://127.0.0.1:{port}/0", "PTSA_SERVER_SECRET_KEY": "shared"}
+    first, second = LiveServer(tmp_path / "a", env=env), LiveServer(tmp_path / "b", env=env)
+    try:
+        first.init()
+        first.start()
+        second.start()
+        token = first.kiosk_token("redis-restart")
+        display = Recorder(second.url).connect()
+        ticket = issue(first, token)
+        officer = first.login("p0-03")
+        officer.post(first.url + "/api/v1/queue/call-next", timeout=10)
+        display.wait_for(lambda e, d: e == "call" and d["call"]["id"] == ticket["id"])
+        redis_proc.terminate()
+        redis_proc.wait(10)
+        time.sleep(1)
+        redis_proc = start_redis()
+        # once the listeners have reconnected, a recall made on process A is announced on B again
+        deadline, delivered = time.monotonic() + 30, False
+        while not delivered and time.monotonic() < deadline:
+            officer.post(first.url + f"/api/v1/tickets/{ticket['id']}/recall", timeout=10)
+            try:
+                display.wait_for(lambda e, d: e == "call" and d["recall"] and d["call"]["id"] == ticket["id"],
+                                 timeout=2)
+                delivered = True
+            except AssertionError:
+                pass
+        assert delivered, "no call reached the other process after Redis came back"
+        display.close()
+    finally:
+        second.stop()
+        first.stop()
+        redis_proc.kill()
