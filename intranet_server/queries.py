@@ -39,6 +39,7 @@ def ticket_dict(t: Ticket) -> dict:
         "booth": booth_dict(t.booth) if t.booth_id else None,
         "recall_count": t.recall_count,
         "print_state": t.print_state,
+        "language": t.language,
     }
 
 
