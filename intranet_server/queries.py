@@ -94,8 +94,14 @@ def service_closed_reason(service: Service) -> str | None:
     if actions.office.always_open:
         return None
     from zoneinfo import ZoneInfo
-    local = clock.now().astimezone(ZoneInfo(actions.office.timezone))
-    return issuing_closed_reason(local, service.opens_at, service.closes_at, service.open_days)
+
+    from intranet_server.sla import calendars
+    now = clock.now()
+    local = now.astimezone(ZoneInfo(actions.office.timezone))
+    reason = issuing_closed_reason(local, service.opens_at, service.closes_at, service.open_days)
+    if reason is None and not calendars.book(now).for_unit(service.unit).is_working_day(local.date()):
+        reason = "Kantor tutup hari ini (hari libur) / The office is closed today (holiday)"
+    return reason
 
 
 def ahead_of(ticket: Ticket) -> int:

@@ -52,6 +52,8 @@ def database(settings):
     prepare_database(settings["database"]["url"])
     from intranet_server.app import office_from_settings
     actions.configure(office_from_settings(settings))
+    from intranet_server.sla import calendars
+    calendars.configure(settings["calendar"])
     sent: list[tuple[str, dict, str]] = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
     db.database.connect(reuse_if_open=True)

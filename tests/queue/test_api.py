@@ -106,12 +106,19 @@ def test_daily_cap_refuses_with_a_message(client, kiosk_token):
 
 def test_opening_hours_refuse_outside_the_window(settings, client, kiosk_token, frozen_clock):
     from intranet_server import actions
+    from intranet_server.sla import calendars
     actions.office.always_open = False
+    calendars.configure({"mode": "office"})
     frozen_clock.freeze(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc))   # 19:00 WIB
     r = issue(client, kiosk_token)
     assert r.status_code == 409 and r.get_json()["error"] == "service_closed"
     assert "15:30" in r.get_json()["message"]
     frozen_clock.freeze(dt.datetime(2026, 11, 28, 3, 0, tzinfo=dt.timezone.utc))   # Saturday 10:00 WIB
+    assert issue(client, kiosk_token).get_json()["error"] == "service_closed"
+    frozen_clock.freeze(dt.datetime(2026, 12, 25, 3, 0, tzinfo=dt.timezone.utc))   # Christmas, a Friday
+    r = issue(client, kiosk_token)
+    assert r.status_code == 409 and "libur" in r.get_json()["message"]
+    frozen_clock.freeze(dt.datetime(2026, 12, 24, 3, 0, tzinfo=dt.timezone.utc))   # cuti bersama, a Thursday
     assert issue(client, kiosk_token).get_json()["error"] == "service_closed"
     frozen_clock.freeze(dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.timezone.utc))   # Tuesday 10:00 WIB
     assert issue(client, kiosk_token).status_code == 201
