@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 
 from db.models import Staff, Unit
 from db.task_models import CalendarOverride, Task
-from intranet_server import clock
+from intranet_server import clock, sla
 from intranet_server.actions import Forbidden, Invalid, NotFound
 from intranet_server.actions import tasks as actions
 from intranet_server.http import body, current_staff
@@ -116,6 +116,7 @@ def supervisor_overview():
         "alerts": views.scope_alerts(units),
         "staff": views.unit_staff(units),
         "outbox": views.outbox_rows(None if staff.role == "admin" else units, limit=30),
+        "channels": {channel: sla.channel_enabled(channel) for channel in ("email", "sms")},
     })
 
 

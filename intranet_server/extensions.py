@@ -24,7 +24,7 @@ def start_background(app) -> None:
         return
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
-    engine.start(socketio.start_background_task, create_event)
+    engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
 

@@ -53,6 +53,11 @@ TEXTS: dict[str, dict[str, str]] = {
 
 # The task chain (inbox, supervisor screen, the booth's task panel): keys start with "task_".
 TEXTS["id"].update({
+    "task_sop_target": "target SOP", "task_from_label": "Dari", "task_contact_label": "Kontak pemohon",
+    "task_notes_label": "Catatan", "task_raised": "muncul", "task_service": "Layanan",
+    "task_channel_off": "belum diatur", "task_channel_on": "aktif", "task_email": "E-mail", "task_sms": "SMS",
+    "task_no_messages": "Belum ada pesan", "task_just_now": "baru saja", "task_new_message": "Pesan baru",
+    "task_answer_ready": "Jawaban sudah ada",
     "task_create": "Buat tugas", "task_send": "Kirim tugas", "task_for_visitor": "Tugas untuk pengunjung",
     "task_summary": "Ringkasan permintaan", "task_contact": "Kontak pemohon (opsional)",
     "task_notes": "Catatan (opsional)", "task_target_unit": "Unit tujuan (eselon I)",
@@ -94,6 +99,11 @@ TEXTS["id"].update({
     "task_now": "sekarang",
 })
 TEXTS["en"].update({
+    "task_sop_target": "SOP target", "task_from_label": "From", "task_contact_label": "Applicant contact",
+    "task_notes_label": "Notes", "task_raised": "raised", "task_service": "Service",
+    "task_channel_off": "not configured", "task_channel_on": "on", "task_email": "E-mail", "task_sms": "SMS",
+    "task_no_messages": "No messages yet", "task_just_now": "just now", "task_new_message": "New message",
+    "task_answer_ready": "Answer ready",
     "task_create": "Create task", "task_send": "Send task", "task_for_visitor": "Task for the visitor",
     "task_summary": "Summary of the request", "task_contact": "Applicant contact (optional)",
     "task_notes": "Notes (optional)", "task_target_unit": "Target unit (echelon 1)",

@@ -34,13 +34,13 @@ def page(template: str, **context):
     return response
 
 
-def staff_page(template: str, *roles: str):
+def staff_page(template: str, *roles: str, **context):
     staff = _staff()
     if staff is None:
         return redirect(url_for("web.login", next=request.path))
     if roles and staff.role not in roles:
         return redirect(url_for(HOME_BY_ROLE.get(staff.role, "web.display")))
-    return page(template, staff=staff)
+    return page(template, staff=staff, **context)
 
 
 @web.get("/")
@@ -58,7 +58,7 @@ def login():
 
 @web.get("/booth")
 def booth():
-    return staff_page("booth.html", "p0")
+    return staff_page("booth.html", "p0", tz=actions.office.timezone)
 
 
 @web.get("/display")
@@ -68,9 +68,9 @@ def display():
 
 @web.get("/inbox")
 def inbox():
-    return staff_page("inbox.html", "p1", "p2")
+    return staff_page("inbox.html", "p1", "p2", tz=actions.office.timezone)
 
 
 @web.get("/supervisor")
 def supervisor():
-    return staff_page("supervisor.html", "supervisor", "admin")
+    return staff_page("supervisor.html", "supervisor", "admin", tz=actions.office.timezone)

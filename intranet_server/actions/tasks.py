@@ -185,11 +185,11 @@ def _say(task: Task, author: Staff | None, kind: str, body: str, hop: TaskHop | 
                        created_at=clock.now())
 
 
-def _announce(task: Task, change: str) -> None:
+def _announce(task: Task, change: str, actor: str | None = None) -> None:
     """The task as it is now, to the booth it came from and to every unit it reached."""
     look = views.Lookup()
     data = views.task_dict(task, look)
-    message = {"task": data, "change": change, "now": iso(clock.now())}
+    message = {"task": data, "change": change, "by": actor, "now": iso(clock.now())}
     for room in scope.task_event_rooms(task, _involved_units(task), look):
         publish(room, "task", message)
 
@@ -198,7 +198,7 @@ def _save(task: Task, actor: str, verb: str, now: dt.datetime, **data) -> Task:
     task.updated_at = now
     task.save()
     audit(actor, f"task.{verb}", "task", task.id, **data)
-    _announce(task, verb)
+    _announce(task, verb, actor)
     return task
 
 
@@ -469,6 +469,8 @@ def acknowledge(staff: Staff, task_id) -> Task:
 # ---- alerts ---------------------------------------------------------------------------------
 
 def acknowledge_alert(staff: Staff, alert_id) -> Alert:
+    """The supervisor has seen it. The earlier levels of the same hop are acknowledged with it:
+    one click per late task, not one per level."""
     _id(alert_id, "alert id")
     with database.atomic():
         alert = Alert.get_or_none(Alert.id == alert_id)
@@ -480,12 +482,15 @@ def acknowledge_alert(staff: Staff, alert_id) -> Alert:
             raise Conflict(f"alert {alert.id} was acknowledged by {alert.acknowledged_by.full_name}",
                            code="already_acknowledged")
         now = clock.now()
-        alert.acknowledged_at, alert.acknowledged_by = now, staff
-        alert.save()
-        audit(staff.username, "alert.acknowledge", "alert", alert.id, task=alert.task_id, level=alert.level)
         from intranet_server.sla.alerts import announce_alert
-        announce_alert(alert, "acknowledge")
-        return alert
+        same_hop = Alert.select().where((Alert.hop == alert.hop_id) & Alert.acknowledged_at.is_null()
+                                        & (Alert.id <= alert.id)).order_by(Alert.id)
+        for row in same_hop:
+            row.acknowledged_at, row.acknowledged_by = now, staff
+            row.save()
+            audit(staff.username, "alert.acknowledge", "alert", row.id, task=row.task_id, level=row.level)
+            announce_alert(row, "acknowledge")
+        return Alert.get_by_id(alert.id)
 
 
 # ---- the calendar ---------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from intranet_server.queries import iso
 from intranet_server.rules.tasks import LEVELS, Deadlines, hold_until, next_alert
 from intranet_server.sla import calendars, views
 
-BATCH = 100
+BATCH = 50
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 LEVEL_TEXT = {
-    "warning": ("Peringatan SLA", "SLA warning", "hampir melewati batas waktu ambil", "is close to its pickup deadline"),
+    "warning": ("Peringatan SLA", "SLA warning", "hampir melewati batas waktu ambil",
+                "is close to its pickup deadline"),
     "breach": ("Pelanggaran SLA", "SLA breach", "melewati batas waktu ambil", "has passed its pickup deadline"),
     "escalation": ("Eskalasi SLA", "SLA escalation", "masih belum diambil jauh melewati batas waktu",
                    "is still not picked up, long past its deadline"),
@@ -39,14 +40,16 @@ def _admins() -> list[Staff]:
     return list(Staff.select().where((Staff.role == "admin") & (Staff.active == True)).order_by(Staff.username))  # noqa: E712
 
 
-def recipients(level: str, unit: Unit) -> tuple[Unit, list[Staff]]:
+def recipients(level: str, unit: Unit, look: views.Lookup | None = None) -> tuple[Unit, list[Staff]]:
     """Who is told: the supervisors of the unit that must pick up; for an escalation, those of its
     parent unit. A unit without a supervisor passes it up; above echelon 1 stand the admins."""
-    alerted = unit.parent if level == "escalation" and unit.parent_id else unit
-    people = _supervisors(alerted) if not (level == "escalation" and not unit.parent_id) else []
+    look = look or views.Lookup()
+    top = level == "escalation" and not unit.parent_id
+    alerted = look.unit(unit.parent_id) if level == "escalation" and unit.parent_id else unit
+    people = [] if top else _supervisors(alerted)
     climb = alerted
     while not people and climb.parent_id:
-        climb = climb.parent
+        climb = look.unit(climb.parent_id)
         people = _supervisors(climb)
     return alerted, people or _admins()
 
@@ -55,12 +58,13 @@ def _local(t: dt.datetime, tz: str) -> str:
     return t.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M") + " " + ZONE_NAMES.get(tz, tz)
 
 
-def compose(alert: Alert, hop: TaskHop, task: Task, channel: str) -> tuple[str, str]:
+def compose(alert: Alert, hop: TaskHop, task: Task, channel: str, look: views.Lookup | None = None) -> tuple[str, str]:
     """Subject and body: Bahasa Indonesia first, English after. SMS stays within 160 characters."""
-    unit = hop.to_unit
+    look = look or views.Lookup()
+    unit = look.unit(hop.to_unit_id)
     tz = unit.timezone
     title_id, title_en, what_id, what_en = LEVEL_TEXT[alert.level]
-    service = task.service
+    service = look.service(task.service_id)
     if channel == "sms":
         text = (f"PTSA {title_id}: tugas #{task.id} ({service.code}) {what_id} di {unit.code}; "
                 f"batas {_local(hop.due_at, tz)[-9:]}. Cek layar supervisor.")
@@ -87,47 +91,67 @@ def _insert(hop: TaskHop, level: str, unit: Unit, deadline: dt.datetime, now: dt
     """Insert if absent; None when this (hop, level) was raised before (by us or another process)."""
     rows = list(Alert.insert(hop=hop, task=hop.task_id, level=level, unit=unit, deadline=deadline,
                              created_at=now).on_conflict_ignore().returning(Alert.id).execute())
-    return Alert.get_by_id(rows[0].id) if rows else None
+    if not rows:
+        return None
+    return Alert(id=rows[0].id, hop=hop, task=hop.task, level=level, unit=unit, deadline=deadline,
+                 created_at=now)
 
 
-def announce_alert(alert: Alert, change: str) -> None:
-    look = views.Lookup()
+def announce_alert(alert: Alert, change: str, look: views.Lookup | None = None) -> None:
+    look = look or views.Lookup()
     message = {"alert": views.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
     for code in dict.fromkeys((look.unit(alert.hop.to_unit_id).code, look.unit(alert.unit_id).code)):
         publish(f"supervisor:{code}", "alert", message)
 
 
-def _write_outbox(alert: Alert, hop: TaskHop, people: list[Staff], now: dt.datetime, book) -> list[Outbox]:
+class _Batch:
+    """What one sweep transaction looks up once: calendars, rows by id, recipients per unit and level."""
+
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self.book = calendars.book(now)
+        self.look = views.Lookup()
+        self._recipients: dict[tuple[str, int], tuple[Unit, list[Staff]]] = {}
+
+    def recipients(self, level: str, unit_id: int) -> tuple[Unit, list[Staff]]:
+        key = (level, unit_id)
+        if key not in self._recipients:
+            self._recipients[key] = recipients(level, self.look.unit(unit_id), self.look)
+        return self._recipients[key]
+
+
+def _write_outbox(alert: Alert, hop: TaskHop, people: list[Staff], batch: _Batch) -> list[Outbox]:
     policy = sla.policy()
-    held = hold_until(book.for_unit(alert.unit_id), now, policy)
+    held = hold_until(batch.book.for_unit(alert.unit_id), batch.now, policy)
     rows = []
     for channel in policy.channels[alert.level]:
         if channel == "screen" or not sla.channel_enabled(channel):
             continue
-        subject, body = compose(alert, hop, hop.task, channel)
+        subject, body = compose(alert, hop, hop.task, channel, batch.look)
         for person in people:
             address = person.email if channel == "email" else person.phone
             if not address:
                 continue
             rows.append(Outbox.create(alert=alert, channel=channel, staff=person, address=address,
-                                      subject=subject, body=body, status="pending", created_at=now,
-                                      held_until=held, next_attempt_at=held or now))
+                                      subject=subject, body=body, status="pending", created_at=batch.now,
+                                      held_until=held, next_attempt_at=held or batch.now))
     return rows
 
 
-def _raise_for_hop(hop: TaskHop, now: dt.datetime, book) -> list[Alert]:
+def _raise_for_hop(hop: TaskHop, batch: _Batch) -> list[Alert]:
     raised = []
+    now = batch.now
     if hop.picked_at is not None or hop.closed_at is not None:
         hop.next_alert_at = hop.next_alert_level = None   # stale: nothing to raise
     while hop.next_alert_at is not None and hop.next_alert_at <= now:
         level = hop.next_alert_level
-        unit, people = recipients(level, hop.to_unit)
+        unit, people = batch.recipients(level, hop.to_unit_id)
         alert = _insert(hop, level, unit, hop.next_alert_at, now)
         if alert is not None:
-            messages = _write_outbox(alert, hop, people, now, book)
+            messages = _write_outbox(alert, hop, people, batch)
             audit("sla", "alert.raise", "alert", alert.id, task=hop.task_id, hop=hop.seq, level=level,
                   unit=unit.code, recipients=[p.username for p in people], messages=len(messages))
-            announce_alert(alert, "raise")
+            announce_alert(alert, "raise", batch.look)
             raised.append(alert)
             if messages:
                 first = min(m.next_attempt_at for m in messages)
@@ -136,12 +160,14 @@ def _raise_for_hop(hop: TaskHop, now: dt.datetime, book) -> list[Alert]:
         done = set(LEVELS[:LEVELS.index(level) + 1])
         upcoming = next_alert(Deadlines(hop.warn_at, hop.due_at, hop.escalate_at), done)
         hop.next_alert_level, hop.next_alert_at = upcoming if upcoming else (None, None)
-    hop.save()
+    hop.save(only=[TaskHop.next_alert_at, TaskHop.next_alert_level])
     return raised
 
 
-def raise_due(now: dt.datetime, limit: int = 2000) -> list[Alert]:
-    """Raise every alert whose deadline is at or before `now`; returns the alerts raised by this call."""
+def raise_due(now: dt.datetime, limit: int = 5000, pause=None) -> list[Alert]:
+    """Raise every alert whose deadline is at or before `now`; returns the alerts raised by this call.
+    Works in short transactions of BATCH hops; `pause()` between them lets other work (and other
+    writers) in, so a burst of deadlines never holds the database or the server for long."""
     raised: list[Alert] = []
     while len(raised) < limit:
         ids = [h.id for h in TaskHop.select(TaskHop.id).where(TaskHop.next_alert_at <= now)
@@ -149,14 +175,19 @@ def raise_due(now: dt.datetime, limit: int = 2000) -> list[Alert]:
         if not ids:
             break
         with database.atomic():
-            book = calendars.book(now)
+            batch = _Batch(now)
             hops = TaskHop.select().where(TaskHop.id.in_(ids) & (TaskHop.next_alert_at <= now))
             if is_postgres():
                 hops = hops.for_update()   # a second sweeper waits, then sees the hop already done
+            hops = list(hops)
+            tasks = {t.id: t for t in Task.select().where(Task.id.in_([h.task_id for h in hops]))}
             for hop in hops:
-                raised += _raise_for_hop(hop, now, book)
+                hop.task = tasks[hop.task_id]
+                raised += _raise_for_hop(hop, batch)
         if len(ids) < BATCH:
             break
+        if pause is not None:
+            pause()
     return raised
 
 

@@ -152,9 +152,13 @@ def book(now: dt.datetime) -> CalendarBook:
 
 def settings_changed() -> bool:
     """True when [calendar] (or the holiday package) differs from what the stored deadlines were
-    computed with; the caller recomputes open deadlines and then calls `remember_settings()`."""
+    computed with; the caller recomputes open deadlines and then calls `remember_settings()`.
+    The very first start has nothing to compare with: it only remembers."""
     row = SlaState.get_or_none(SlaState.key == SETTINGS_KEY)
-    return row is None or row.value != _settings.fingerprint
+    if row is None:
+        remember_settings()
+        return False
+    return row.value != _settings.fingerprint
 
 
 def remember_settings() -> None:

@@ -141,7 +141,8 @@ class Loop:
 class Sweeper(Loop):
     name = "SLA sweeper"
 
-    def __init__(self, event_factory=threading.Event, max_sleep: float | None = None):
+    def __init__(self, event_factory=threading.Event, max_sleep: float | None = None, pause=None):
+        self.pause = pause            # yields to other green threads between sweep batches
         if max_sleep is None:
             configured = parse_duration(sla.settings()["sla"]["max_sleep"]).total_seconds()
             lead = sla.policy().shortest_warning_lead().total_seconds()
@@ -157,7 +158,7 @@ class Sweeper(Loop):
         if not self._started:
             recompute_if_calendar_settings_changed()
             self._started = True
-        self.raised += len(alerts.raise_due(clock.now()))
+        self.raised += len(alerts.raise_due(clock.now(), pause=self.pause))
         return alerts.next_deadline()
 
     def close(self) -> None:
@@ -188,9 +189,9 @@ def notify(at: dt.datetime | None) -> None:
         _sweeper.notify(at)
 
 
-def start(start_task, event_factory) -> Sweeper:
+def start(start_task, event_factory, sleep=None) -> Sweeper:
     global _sweeper
-    _sweeper = Sweeper(event_factory)
+    _sweeper = Sweeper(event_factory, pause=(lambda: sleep(0)) if sleep else None)
     start_task(_sweeper.run)
     return _sweeper
 

@@ -25,8 +25,14 @@ from intranet_server.sla import mail, sms
 from intranet_server.sla.engine import Loop
 
 log = logging.getLogger(__name__)
-LEASE = dt.timedelta(minutes=2)
 BATCH = 20
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed row belongs to its worker: three times the longest transport timeout (at
+    least 10 s). A worker that died mid-delivery leaves its rows to be tried again after this."""
+    longest = max(parse_duration(sla.settings()[section]["timeout"]) for section in ("smtp", "sms"))
+    return max(dt.timedelta(seconds=10), 3 * longest)
 
 
 def transports() -> dict:
@@ -42,13 +48,13 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _claim(now: dt.datetime) -> list[Outbox]:
-    claimed = []
+    claimed, until = [], now + lease()
     with database.atomic():
         due = list(Outbox.select().where(Outbox.status.in_(("pending", "sending"))
                                          & (Outbox.next_attempt_at <= now))
                    .order_by(Outbox.next_attempt_at).limit(BATCH))
         for row in due:
-            won = (Outbox.update(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=now + LEASE)
+            won = (Outbox.update(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=until)
                    .where((Outbox.id == row.id) & (Outbox.status == row.status)
                           & (Outbox.next_attempt_at == row.next_attempt_at)).execute())
             if won:

@@ -178,7 +178,8 @@ def alert_dict(alert: Alert, look: Lookup | None = None, with_task: bool = True)
 def scope_alerts(units: list[Unit], only_open: bool = False, limit: int = 100) -> list[dict]:
     ids = [u.id for u in units]
     hop_units = TaskHop.select(TaskHop.id).where(TaskHop.to_unit.in_(ids))
-    query = Alert.select().where(Alert.unit.in_(ids) | Alert.hop.in_(hop_units))
+    query = (Alert.select(Alert, TaskHop, Task).join(TaskHop).switch(Alert).join(Task)
+             .where(Alert.unit.in_(ids) | Alert.hop.in_(hop_units)))
     if only_open:
         query = query.where(Alert.acknowledged_at.is_null())
     look = Lookup()
@@ -208,9 +209,9 @@ def outbox_rows(units: list[Unit] | None, status: str | None = None, limit: int 
 
 
 def unit_staff(units: list[Unit]) -> list[dict]:
-    """Who works at these units, what each holds now, and when they last acted on a task."""
+    """The receivers (P1/P2) of these units, what each holds now, and when they last acted on a task."""
     staff = list(Staff.select().where(Staff.unit.in_([u.id for u in units]) & (Staff.active == True)  # noqa: E712
-                                      & Staff.role.in_(("p1", "p2", "supervisor"))).order_by(Staff.username))
+                                      & Staff.role.in_(("p1", "p2"))).order_by(Staff.username))
     holding = dict(Task.select(Task.assignee, fn.COUNT(Task.id)).where(
         Task.status.in_(("open", "waiting")) & Task.assignee.in_([s.id for s in staff]))
         .group_by(Task.assignee).tuples())

@@ -69,6 +69,7 @@
 
   function render() {
     if (!state) return;
+    if (window.PTSABoothTasks) window.PTSABoothTasks.visitor(state.current[0] || null);
     document.getElementById("booth-services").textContent =
       `${t("served_services")}: ` + state.services.map((s) => s.code).join(", ");
     const current = document.getElementById("current");
@@ -128,12 +129,228 @@
     onEvent(event, msg) {
       if (event === "ticket" || event === "call" || event === "booth") refreshSoon();
       if (event === "kiosk") api("GET", "/api/v1/kiosks").then(showKiosks).catch(() => {});
+      if (event === "task" && window.PTSABoothTasks) window.PTSABoothTasks.onTask(msg);
     },
     onSnapshot(room, snap) {
       if (room === "staff") showKiosks(snap.kiosks);
+      if (window.PTSABoothTasks) window.PTSABoothTasks.reload();
       refreshSoon();
     },
   });
   setInterval(render, 30000);   // keeps the "minutes waiting" fresh
   refresh();
+})();
+
+
+/* The booth's tasks: turn the current visitor's request into a task for the back office, and
+   follow the tasks this booth sent — live status, the answer, the thread — until the visitor is told. */
+(function () {
+  "use strict";
+  const { t, esc, api } = window.PTSA;
+  const T = window.PTSA.tasks;
+  const lang = window.PTSA_LANG;
+  const tasks = new Map();
+  const open = new Set();          // task ids whose detail is unfolded
+  const details = new Map();
+  let visitor = null;
+  const unread = new Set();        // tasks with news from the back office not unfolded yet
+  let owners = {};                 // service code -> echelon-1 owner code
+  let echelon1 = [];
+
+  function showError(message) {
+    const el = document.getElementById("task-error");
+    el.textContent = message || "";
+    el.hidden = !message;
+  }
+
+  // ---- creating a task for the visitor at the booth ---------------------------------------
+
+  function fillUnits() {
+    const select = document.getElementById("task-unit");
+    const owner = visitor ? owners[visitor.service] : null;
+    const current = select.dataset.ticket === String(visitor && visitor.id) ? select.value : owner;
+    select.innerHTML = echelon1.map((u) => `<option value="${esc(u.code)}">${esc(u.code)} · ${esc(lang === "en" && u.name_en ? u.name_en : u.name)}${u.code === owner ? " (" + esc(t("task_owner_default")) + ")" : ""}</option>`).join("");
+    if (current) select.value = current;
+    select.dataset.ticket = String(visitor && visitor.id);
+  }
+
+  function setVisitor(ticket) {
+    const changed = (visitor && visitor.id) !== (ticket && ticket.id);
+    visitor = ticket;
+    document.getElementById("task-fields").disabled = !ticket;
+    document.getElementById("task-visitor").textContent = ticket
+      ? `${t("task_for_visitor")} ${ticket.number} · ${ticket.service_name[lang] || ticket.service_name.id}`
+      : t("task_no_visitor");
+    if (changed) document.getElementById("task-sent").hidden = true;
+    fillUnits();
+  }
+
+  document.getElementById("task-create").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!visitor) return;
+    const send = document.getElementById("task-send");
+    send.disabled = true;                // one click, one task
+    showError("");
+    try {
+      const task = await api("POST", "/api/v1/tasks", {
+        ticket_id: visitor.id,
+        summary: document.getElementById("task-summary").value,
+        contact: document.getElementById("task-contact").value,
+        notes: document.getElementById("task-notes").value,
+        unit: document.getElementById("task-unit").value,
+      });
+      ["task-summary", "task-contact", "task-notes"].forEach((id) => { document.getElementById(id).value = ""; });
+      const sent = document.getElementById("task-sent");
+      sent.textContent = `${t("task_sent_ok")}: #${task.id} → ${task.unit.code} · ${t("task_deadline")} ${T.time(task.due_at)}`;
+      sent.hidden = false;
+      upsert(task);
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      send.disabled = false;
+    }
+  });
+
+  // ---- the booth's tasks ------------------------------------------------------------------
+
+  function needsMe(task) {
+    const hop = task.hop;
+    return hop && hop.to_position === "p0" && !hop.picked_at;
+  }
+
+  function actions(task) {
+    const rows = [];
+    if (task.status === "waiting") rows.push(`<div class="act-row"><button class="button" data-task-act="resume">${esc(t("task_resume"))}</button></div>`);
+    if (task.status === "returned") {
+      rows.push(`<div class="act-row" data-form="resend"><label>${esc(t("task_target_unit"))}<select name="unit">${echelon1.map((u) => `<option value="${esc(u.code)}">${esc(u.code)}</option>`).join("")}</select></label>
+        <button class="button" data-task-act="resend">${esc(t("task_resend"))}</button></div>`);
+    }
+    if (task.status !== "cancelled") {
+      rows.push(`<div class="act-row" data-form="comment"><label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
+        <button class="button secondary" data-task-act="comment">${esc(t("task_comment"))}</button></div>`);
+    }
+    if (["open", "waiting", "returned"].includes(task.status)) {
+      rows.push(`<div class="act-row" data-form="cancel"><label>${esc(t("task_reason"))}<textarea name="reason" rows="1"></textarea></label>
+        <button class="button warn" data-task-act="cancel">${esc(t("task_cancel"))}</button></div>`);
+    }
+    return rows.join("");
+  }
+
+  function card(task) {
+    const c = T.countdown(task);
+    const answer = needsMe(task);
+    const detail = open.has(task.id) && details.get(task.id);
+    return `<li class="task-card ${answer ? "answer" : c.cls}" data-my-task="${task.id}">
+      <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
+      <div>
+        <div class="title">#${task.id} · ${esc(task.summary)}</div>
+        <div class="meta">${task.ticket ? esc(task.ticket.number) + " · " : ""}${esc(task.service.code)} · ${esc(T.whereText(task))}</div>
+        ${task.result ? `<div class="text"><strong>${esc(t("task_result"))}:</strong> ${esc(task.result)}</div>` : ""}
+        ${answer ? `<button class="button ok small" data-task-act="ack">${esc(t("task_ack"))}</button>` : ""}
+      </div>
+      <div>${unread.has(task.id) ? `<span class="chip news">${esc(t("task_new_message"))}</span> ` : ""}${answer
+        ? `<span class="chip done">${esc(t("task_answer_ready"))}</span>` : T.statusChip(task)}</div>
+      ${detail ? `<div class="booth-task-detail">${actions(detail)}${T.thread(detail)}</div>` : ""}
+    </li>`;
+  }
+
+  function render() {
+    const list = [...tasks.values()].sort((a, b) => (needsMe(b) - needsMe(a)) || (b.id - a.id));
+    document.getElementById("my-task-count").textContent = list.filter((x) => x.status === "open" || x.status === "waiting" || needsMe(x)).length;
+    const box = document.getElementById("my-tasks");
+    const typed = {};
+    box.querySelectorAll("[data-my-task] textarea").forEach((el) => { typed[el.closest("[data-my-task]").dataset.myTask + el.name] = el.value; });
+    box.innerHTML = list.length ? list.map(card).join("") : `<li class="empty">${esc(t("task_none"))}</li>`;
+    box.querySelectorAll("[data-my-task] textarea").forEach((el) => {
+      const key = el.closest("[data-my-task]").dataset.myTask + el.name;
+      if (key in typed) el.value = typed[key];
+    });
+  }
+
+  function tick() {
+    document.querySelectorAll("#my-tasks [data-countdown]").forEach((el) => {
+      const task = tasks.get(Number(el.dataset.countdown));
+      if (!task) return;
+      const c = T.countdown(task);
+      el.className = `countdown ${c.cls}`;
+      el.innerHTML = `${esc(c.text || "—")}<small>${esc(c.label)}</small>`;
+      const card = el.closest(".task-card");
+      if (card && !needsMe(task)) { card.classList.remove("ok", "warn", "late", "quiet"); card.classList.add(c.cls); }
+    });
+  }
+
+  async function loadDetail(id) {
+    const detail = await api("GET", `/api/v1/tasks/${id}`);
+    T.setServerNow(detail.now);
+    details.set(id, detail);
+    tasks.set(id, detail);
+  }
+
+  function upsert(task) {
+    tasks.set(task.id, Object.assign({}, tasks.get(task.id) || {}, task));
+    if (open.has(task.id)) loadDetail(task.id).then(render).catch(() => {});
+    render();
+  }
+
+  document.getElementById("my-tasks").addEventListener("click", async (ev) => {
+    const item = ev.target.closest("[data-my-task]");
+    if (!item) return;
+    const id = Number(item.dataset.myTask);
+    const button = ev.target.closest("button[data-task-act]");
+    if (button) {
+      const form = button.closest("[data-form]");
+      const body = {};
+      if (form) form.querySelectorAll("textarea, select").forEach((el) => { body[el.name] = el.value; });
+      showError("");
+      try {
+        const task = await api("POST", `/api/v1/tasks/${id}/${button.dataset.taskAct}`, body);
+        details.set(id, task);
+        tasks.set(id, task);
+        // sent: empty the form as it is on screen now (a live update may have redrawn it meanwhile)
+        const verb = form && form.dataset.form;
+        if (verb) document.querySelectorAll(`[data-my-task="${id}"] [data-form="${verb}"] textarea`).forEach((el) => { el.value = ""; });
+        render();
+      } catch (e) { showError(e.message); }
+      return;
+    }
+    if (ev.target.closest(".booth-task-detail")) return;   // typing in the thread does not fold it
+    if (open.has(id)) { open.delete(id); render(); return; }
+    open.add(id);
+    unread.delete(id);
+    try { await loadDetail(id); } catch (e) { showError(e.message); }
+    render();
+  });
+
+  async function reload() {
+    try {
+      const answer = await api("GET", "/api/v1/tasks");
+      T.setServerNow(answer.now);
+      tasks.clear();
+      answer.tasks.forEach((task) => tasks.set(task.id, task));
+      render();
+    } catch (e) { /* the booth's own refresh shows sign-in problems */ }
+  }
+
+  async function start() {
+    try {
+      const [services, units] = await Promise.all([api("GET", "/api/v1/services"), api("GET", "/api/v1/units")]);
+      services.forEach((s) => { owners[s.code] = s.echelon1 ? s.echelon1.code : s.unit.code; });
+      echelon1 = units.filter((u) => u.echelon === 1);
+      fillUnits();
+    } catch (e) { /* shown by the booth */ }
+    reload();
+  }
+
+  window.PTSABoothTasks = {
+    visitor: setVisitor,
+    onTask(msg) {
+      T.setServerNow(msg.now);
+      const news = msg.by && msg.by !== (window.PTSA_ME || {}).username && msg.change !== "recompute";
+      if (news && !open.has(msg.task.id)) unread.add(msg.task.id);
+      upsert(msg.task);
+    },
+    reload,
+  };
+  setInterval(tick, 1000);
+  start();
 })();

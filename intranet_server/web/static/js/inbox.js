@@ -9,11 +9,12 @@
   const room = `unit:${me.unit}`;
   const tasks = new Map();
   const fresh = new Set();        // tasks that arrived live: they flash
+  const unread = new Set();       // tasks with a message from someone else not looked at yet
+  const TALK = ["comment", "request_document", "resume", "return", "complete", "cancel"];
   let selected = null;
   let detail = null;
   let children = [];              // our echelon-2 units (P1 forwards there)
   let colleagues = [];
-  let unseen = 0;
 
   function showError(message) {
     const el = document.getElementById("action-error");
@@ -37,7 +38,8 @@
     const forMe = task.hop && task.hop.to_staff && task.hop.to_staff.username === me.username && !task.assignee;
     const claim = group(task) === "pickup"
       ? `<button class="button ok" data-act="claim">${esc(t("task_claim"))}</button>` : "";
-    const right = group(task) === "pickup" ? claim : T.statusChip(task);
+    const right = group(task) === "pickup" ? claim
+      : (unread.has(task.id) ? `<span class="chip news">${esc(t("task_new_message"))}</span> ` : "") + T.statusChip(task);
     return `<li class="task-card ${c.cls}${fresh.has(task.id) ? " new" : ""}${task.id === selected ? " selected" : ""}" data-task="${task.id}">
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
@@ -80,50 +82,71 @@
 
   // ---- the selected task ------------------------------------------------------------------
 
-  function option(value, label) { return `<option value="${esc(value)}">${esc(label)}</option>`; }
+  let openForm = null;            // the one verb whose form is unfolded
 
-  function textRow(verb, field, label, button, cls) {
-    return `<div class="act-row" data-form="${verb}">
-      <label>${esc(label)}<textarea name="${field}" rows="2"></textarea></label>
-      <button class="button ${cls || ""}" data-act="${verb}">${esc(button)}</button></div>`;
+  function option(value, label, chosen) {
+    return `<option value="${esc(value)}"${chosen ? " selected" : ""}>${esc(label)}</option>`;
+  }
+
+  function verbButton(verb, label, cls) {
+    return `<button class="button ${cls || ""}" data-act="${verb}">${esc(label)}</button>`;
+  }
+
+  function opener(verb, label, cls) {
+    return `<button class="button ${cls || ""}${openForm === verb ? " selected" : ""}" data-open="${verb}" aria-expanded="${openForm === verb}">${esc(label)}</button>`;
+  }
+
+  function form(verb, fields, label, cls) {
+    return `<div class="act-row" data-form="${verb}"${openForm === verb ? "" : " hidden"}>${fields}
+      ${verbButton(verb, label, cls)}</div>`;
+  }
+
+  function textField(name, label) {
+    return `<label>${esc(label)}<textarea name="${name}" rows="3"></textarea></label>`;
   }
 
   function actionsFor(task) {
-    const rows = [];
+    const buttons = [], forms = [];
     const mine = task.assignee && task.assignee.username === me.username;
-    const atUnit = here(task);
-    if (atUnit && !task.assignee && active(task)) {
-      rows.push(`<div class="act-row"><button class="button ok big" data-act="claim">${esc(t("task_claim"))}</button></div>`);
-    }
+    const atUnit = here(task) && active(task);
+    const mayAct = atUnit && (mine || !task.assignee);
+    if (atUnit && !task.assignee) buttons.push(verbButton("claim", t("task_claim"), "ok big"));
     if (mine && task.status === "open" && me.role === "p1" && children.length) {
-      rows.push(`<div class="act-row" data-form="forward">
-        <label>${esc(t("task_forward_to"))}<select name="unit">${children.map((u) => option(u.code, `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`)).join("")}</select></label>
-        <label>${esc(t("task_notes"))}<textarea name="note" rows="1"></textarea></label>
-        <button class="button" data-act="forward">${esc(t("task_forward"))}</button></div>`);
+      // the echelon-2 unit that owns the service comes first
+      const owner = task.service.unit ? task.service.unit.code : "";
+      buttons.push(opener("forward", t("task_forward")));
+      forms.push(form("forward", `<label>${esc(t("task_forward_to"))}<select name="unit">${children.map((u) =>
+        option(u.code, `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`, u.code === owner)).join("")}</select></label>
+        <label>${esc(t("task_notes"))}<textarea name="note" rows="2"></textarea></label>`, t("task_forward")));
     }
-    if (mine && active(task)) rows.push(textRow("complete", "result", t("task_result"), t("task_complete"), "ok"));
-    if (mine && task.status === "open") rows.push(textRow("request-document", "reason", t("task_reason"), t("task_request_document"), "warn"));
-    if (atUnit && task.status === "waiting" && (mine || !task.assignee)) {
-      rows.push(`<div class="act-row"><button class="button" data-act="resume">${esc(t("task_resume"))}</button></div>`);
+    if (mine && active(task)) {
+      buttons.push(opener("complete", t("task_complete"), "ok"));
+      forms.push(form("complete", textField("result", t("task_result")), t("task_complete"), "ok"));
     }
-    if (atUnit && task.status === "open" && (mine || !task.assignee)) {
-      rows.push(textRow("return", "reason", t("task_reason"), t("task_return"), "secondary"));
+    if (mine && task.status === "open") {
+      buttons.push(opener("request-document", t("task_request_document"), "warn"));
+      forms.push(form("request-document", textField("reason", t("task_reason")), t("task_request_document"), "warn"));
     }
-    if (atUnit && active(task) && (mine || !task.assignee)) {
-      const others = colleagues.filter((c) => c.username !== me.username);
-      if (others.length) {
-        rows.push(`<div class="act-row" data-form="reassign">
-          <label>${esc(t("task_reassign"))}<select name="username">${others.map((c) => option(c.username, c.full_name)).join("")}</select></label>
-          <button class="button secondary" data-act="reassign">${esc(t("task_reassign"))}</button>
-          ${mine ? `<button class="button secondary" data-act="unclaim">${esc(t("task_unclaim"))}</button>` : ""}</div>`);
-      }
+    if (mayAct && task.status === "waiting") buttons.push(verbButton("resume", t("task_resume")));
+    if (mayAct && task.status === "open") {
+      buttons.push(opener("return", t("task_return"), "secondary"));
+      forms.push(form("return", textField("reason", t("task_reason")), t("task_return"), "secondary"));
     }
-    if (task.status !== "cancelled") {
-      rows.push(`<div class="act-row" data-form="comment">
-        <label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
-        <button class="button secondary" data-act="comment">${esc(t("task_comment"))}</button></div>`);
+    const others = colleagues.filter((c) => c.username !== me.username);
+    if (mayAct && others.length) {
+      buttons.push(opener("reassign", t("task_reassign"), "secondary"));
+      forms.push(form("reassign", `<label>${esc(t("task_reassign"))}<select name="username">${others.map((c) => option(c.username, c.full_name)).join("")}</select></label>`,
+        t("task_reassign"), "secondary"));
     }
-    return rows.join("");
+    if (mine) buttons.push(verbButton("unclaim", t("task_unclaim"), "secondary"));
+    return buttons.length ? `<div class="act-buttons">${buttons.join("")}</div>${forms.join("")}` : "";
+  }
+
+  function commentBox(task) {
+    if (task.status === "cancelled") return "";
+    return `<div class="act-row" data-form="comment">
+      <label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
+      ${verbButton("comment", t("task_comment"), "secondary")}</div>`;
   }
 
   /* What the officer is typing survives a re-render (a comment may arrive while she writes). */
@@ -154,25 +177,35 @@
     const c = T.countdown(task);
     const done = task.completion;
     box.innerHTML = `
-      <h2>#${task.id} · ${esc(task.summary)}</h2>
-      <div>${T.statusChip(task)} <span class="countdown ${c.cls}" data-countdown="${task.id}" style="display:inline-block;font-size:20px">${esc(c.text)}<small>${esc(c.label)}</small></span></div>
+      <div class="detail-head">
+        <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
+        <div><h2>#${task.id} · ${esc(task.summary)}</h2>${T.statusChip(task)}</div>
+      </div>
       <dl class="facts">
-        <dt>${esc(t("served_services"))}</dt><dd>${esc(task.service.code)} · ${esc(task.service.name[lang] || task.service.name.id)}</dd>
+        <dt>${esc(t("task_service"))}</dt><dd>${esc(task.service.code)} · ${esc(task.service.name[lang] || task.service.name.id)}</dd>
         <dt>${esc(t("task_unit"))}</dt><dd>${esc(T.whereText(task))}</dd>
-        <dt>${esc(t("task_from"))}</dt><dd>${esc(task.origin_booth ? task.origin_booth.label : "")} · ${esc(task.created_by.full_name)} · ${esc(T.dateTime(task.created_at))}${task.ticket ? " · " + esc(task.ticket.number) : ""}</dd>
-        ${task.contact ? `<dt>${esc(t("task_contact"))}</dt><dd>${esc(task.contact)}</dd>` : ""}
-        ${task.notes ? `<dt>${esc(t("task_notes"))}</dt><dd>${esc(task.notes)}</dd>` : ""}
+        <dt>${esc(t("task_from_label"))}</dt><dd>${esc(task.origin_booth ? task.origin_booth.label : "")} · ${esc(task.created_by.full_name)} · ${esc(T.dateTime(task.created_at))}${task.ticket ? " · " + esc(task.ticket.number) : ""}</dd>
+        ${task.contact ? `<dt>${esc(t("task_contact_label"))}</dt><dd>${esc(task.contact)}</dd>` : ""}
+        ${task.notes ? `<dt>${esc(t("task_notes_label"))}</dt><dd>${esc(task.notes)}</dd>` : ""}
         ${done.due_at ? `<dt>${esc(t("task_completion_due"))}</dt><dd>${esc(T.dateTime(done.due_at))} (${done.sop_days} ${esc(t("task_working_days"))}${done.paused_s ? ", " + esc(t("task_paused")) + " " + esc(T.workingMinutes(done.paused_s)) : ""})</dd>` : ""}
         ${task.result ? `<dt>${esc(t("task_result"))}</dt><dd>${esc(task.result)}</dd>` : ""}
       </dl>
       ${actionsFor(task)}
       <h3>${esc(t("task_history"))}</h3>
-      ${T.thread(task)}`;
+      ${T.thread(task)}
+      ${commentBox(task)}`;
+  }
+
+  function seen(id) {
+    fresh.delete(id);
+    unread.delete(id);
+    if (!fresh.size) document.getElementById("new-banner").hidden = true;
   }
 
   async function select(id) {
+    if (selected !== id) openForm = null;
     selected = id;
-    fresh.delete(id);
+    seen(id);
     try {
       detail = await api("GET", `/api/v1/tasks/${id}`);
       T.setServerNow(detail.now);
@@ -193,6 +226,8 @@
       tasks.set(task.id, task);
       if (selected === task.id) detail = task;
       document.getElementById("detail").dataset.task = "";   // the form was sent: start empty
+      openForm = null;
+      seen(task.id);
       renderLists();
       renderDetail();
     } catch (e) {
@@ -201,6 +236,14 @@
   }
 
   document.addEventListener("click", (ev) => {
+    const toggle = ev.target.closest("button[data-open]");
+    if (toggle) {
+      openForm = openForm === toggle.dataset.open ? null : toggle.dataset.open;
+      renderDetail();
+      const field = document.querySelector(`#detail [data-form="${openForm}"] textarea, #detail [data-form="${openForm}"] select`);
+      if (field) field.focus();
+      return;
+    }
     const button = ev.target.closest("button[data-act]");
     const cardEl = ev.target.closest(".task-card");
     if (button) {
@@ -220,18 +263,18 @@
 
   function banner(task) {
     const el = document.getElementById("new-banner");
-    unseen += 1;
     el.textContent = `${t("task_new")}: #${task.id} · ${task.summary}`;
     el.hidden = false;
     clearTimeout(banner.timer);
-    banner.timer = setTimeout(() => { el.hidden = true; unseen = 0; }, 15000);
+    banner.timer = setTimeout(() => { el.hidden = true; }, 60000);
   }
 
-  function upsert(task, change) {
+  function upsert(task, change, by) {
     const before = tasks.get(task.id);
+    if (by && by !== me.username && TALK.includes(change) && selected !== task.id) unread.add(task.id);
     tasks.set(task.id, Object.assign({}, before || {}, task));
     const arrived = group(task) === "pickup" && (!before || group(before) !== "pickup");
-    if (arrived) { fresh.add(task.id); banner(task); }
+    if (arrived) { fresh.add(task.id); banner(task); } else if (group(task) !== "pickup") seen(task.id);
     renderLists();
     if (selected === task.id) select(task.id);
   }
@@ -247,7 +290,7 @@
     onEvent(event, msg) {
       if (event !== "task" || msg.room !== room) return;
       T.setServerNow(msg.now);
-      upsert(msg.task, msg.change);
+      upsert(msg.task, msg.change, msg.by);
     },
     onSnapshot(snapRoom, snap) {
       if (snapRoom !== room || !snap) return;
@@ -270,5 +313,6 @@
     }
   }
   setInterval(tick, 1000);
+  tick();
   start();
 })();

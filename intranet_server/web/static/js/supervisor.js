@@ -22,7 +22,7 @@
 
   function ago(iso) {
     const minutes = Math.max(0, Math.floor((T.now() - Date.parse(iso)) / 60000));
-    return minutes < 1 ? t("task_now") : `${minutes} ${t("task_minutes_short")} ${t("task_ago")}`;
+    return minutes < 1 ? t("task_just_now") : `${minutes} ${t("task_minutes_short")} ${t("task_ago")}`;
   }
 
   function alertCard(a) {
@@ -35,7 +35,7 @@
       <div>
         <div class="title"><span class="chip ${esc(a.level)}">${esc(t("task_level_" + a.level))}</span> #${a.task_id} · ${esc(task.summary || "")}</div>
         <div class="meta">${esc(a.hop.to_unit.code)} · ${esc(task.service || "")} · ${esc(t("task_deadline"))} ${esc(T.time(a.hop.due_at))}
-          · ${esc(T.time(a.created_at))} (${esc(ago(a.created_at))}) · ${esc(holder)}</div>
+          · ${esc(t("task_raised"))} ${esc(T.time(a.created_at))} (${esc(ago(a.created_at))}) · ${esc(holder)}</div>
       </div>
       <div>${acked}</div>
     </li>`;
@@ -86,7 +86,9 @@
   function renderOutbox() {
     if (!overview) return;
     const box = overview.outbox;
-    document.getElementById("outbox-counts").innerHTML = Object.entries(box.counts)
+    const channels = Object.entries(overview.channels).map(([channel, on]) =>
+      `<span class="chip ${on ? "done" : "cancelled"}">${esc(t("task_" + channel))}: ${esc(t(on ? "task_channel_on" : "task_channel_off"))}</span>`);
+    document.getElementById("outbox-counts").innerHTML = channels.join(" ") + " · " + Object.entries(box.counts)
       .map(([status, n]) => `<span class="chip">${esc(t("task_out_" + status))}: ${n}</span>`).join(" ");
     document.getElementById("outbox").innerHTML = box.messages.length
       ? box.messages.slice(0, 12).map((m) => {
@@ -109,6 +111,8 @@
       const c = T.countdown(task);
       el.className = `countdown ${c.cls}`;
       el.innerHTML = `${esc(c.text || "—")}<small>${esc(c.label)}</small>`;
+      const card = el.closest(".task-card");
+      if (card) { card.classList.remove("ok", "warn", "late", "quiet"); card.classList.add(c.cls); }
     });
   }
 
@@ -239,6 +243,7 @@
     });
   }
   setInterval(tick, 1000);
+  tick();
   setInterval(refresh, 30000);   // who is on duty and the outbox change without events
   start();
 })();

@@ -38,15 +38,30 @@
     return `${Math.round(seconds / 60)} ${t("task_minutes_short")}`;
   }
 
-  /* The pickup countdown of a task: {text, label, cls} — cls "ok" | "warn" (past the warning
-     share) | "late" (past the deadline) | "quiet" (nothing to pick up). */
+  function shortDate(iso) {
+    return new Date(iso).toLocaleDateString(locale, { day: "numeric", month: "short", timeZone: tz });
+  }
+
+  /* The big figure on a task card — {text, label, cls}, cls "ok" | "warn" | "late" | "quiet":
+     while nobody has picked the task up, the countdown to its pickup deadline (amber past the
+     warning share, red and counting up once overdue); while someone works on it, the SOP
+     completion target; paused, finished or closed tasks say so. */
   function countdown(task) {
     const hop = task.hop;
-    if (!task.due_at || !hop) return { text: "", label: "", cls: "quiet" };
-    const left = Date.parse(task.due_at) - now();
-    if (left < 0) return { text: "+" + span(left), label: t("task_overdue"), cls: "late" };
-    const warn = hop.warn_at && Date.parse(hop.warn_at) <= now();
-    return { text: span(left), label: `${t("task_left")} · ${time(task.due_at)}`, cls: warn ? "warn" : "ok" };
+    if (task.due_at && hop) {
+      const left = Date.parse(task.due_at) - now();
+      if (left < 0) return { text: "+" + span(left), label: t("task_overdue"), cls: "late" };
+      const warn = hop.warn_at && Date.parse(hop.warn_at) <= now();
+      return { text: span(left), label: `${t("task_deadline")} ${time(task.due_at)}`, cls: warn ? "warn" : "ok" };
+    }
+    const done = task.completion || {};
+    if (task.status === "waiting") return { text: "II", label: t("task_paused"), cls: "quiet" };
+    if (task.status === "open" && done.due_at) {
+      const late = Date.parse(done.due_at) < now();
+      return { text: shortDate(done.due_at), label: t("task_sop_target"), cls: late ? "late" : "quiet" };
+    }
+    const marks = { done: "✓", returned: "↩", cancelled: "✕" };
+    return { text: marks[task.status] || "", label: marks[task.status] ? t("task_status_" + task.status) : "", cls: "quiet" };
   }
 
   function statusChip(task) {

@@ -1,0 +1,77 @@
+"""The SLA engine on PostgreSQL: one sweeper leads through an advisory lock, and even sweepers that all
+run at once raise every alert exactly once (the unique (hop, level) key with insert-if-absent)."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+import db
+from db.task_models import Alert, Outbox
+from intranet_server import actions, clock, events, sla
+from intranet_server.app import office_from_settings
+from intranet_server.sla import engine
+from tests.conftest import make_settings, prepare_database
+from tests.support.services import fresh_postgres_database
+from tests.tasks.helpers import new_task
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres(tmp_path):
+    url, drop = fresh_postgres_database()
+    prepare_database(url)
+    settings = make_settings(tmp_path, url)
+    settings["smtp"]["host"] = "127.0.0.1"
+    actions.configure(office_from_settings(settings))
+    sla.configure(settings)
+    events.set_emitter(None)
+    clock.freeze(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc))
+    db.database.connect(reuse_if_open=True)
+    yield url
+    clock.reset()
+    if not db.database.is_closed():
+        db.database.close()
+    db.database.obj.close_all()
+    drop()
+
+
+def test_only_one_sweeper_leads_and_another_takes_over(postgres):
+    first, second = engine.PostgresLeader(), engine.PostgresLeader()
+    try:
+        assert first.is_leader() is True
+        assert second.is_leader() is False
+        assert first.is_leader() is True                    # it keeps leading, turn after turn
+        first.close()                                        # its process dies: the lock goes with it
+        assert second.is_leader() is True
+    finally:
+        first.close()
+        second.close()
+
+
+def test_concurrent_sweepers_on_postgres_raise_exactly_once(postgres):
+    tasks = [new_task(summary=f"tugas {i}") for i in range(25)]
+    db.database.close()
+    now = clock.now() + dt.timedelta(minutes=16)
+    errors, barrier = [], threading.Barrier(5)
+
+    def sweeper():
+        try:
+            barrier.wait()
+            engine.sweep(now)
+        except Exception as exc:   # noqa: BLE001 - asserted below
+            errors.append(exc)
+    threads = [threading.Thread(target=sweeper) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with db.database.connection_context():
+        assert Alert.select().count() == 2 * len(tasks)
+        assert Outbox.select().count() == len(tasks)             # one breach e-mail per task
+        for task in tasks:
+            levels = sorted(a.level for a in Alert.select().where(Alert.task == task.id))
+            assert levels == ["breach", "warning"]
