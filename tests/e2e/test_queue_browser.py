@@ -93,3 +93,30 @@ def test_booth_in_english_and_transfer(live_server, browser, artifacts):  # noqa
                          timeout=10).json()
     assert moved["service"] == "DATA" and moved["status"] == "waiting"
     page.screenshot(path=str(artifacts / "booth-en.png"), full_page=True)
+
+
+def login_page(browser, server, username):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo12345")
+    page.click("#login-submit")
+    page.wait_for_function("document.body.dataset.online === 'yes'")
+    return page
+
+
+def test_booth_and_supervisor_see_a_kiosk_printer_problem_live(live_server, browser, artifacts):  # noqa: F811
+    token = live_server.kiosk_token("lobby-paper")
+    booth = login_page(browser, live_server, "p0-03")
+    supervisor = login_page(browser, live_server, "sup-phijsk")
+    assert booth.locator("#kiosk-alert").is_hidden() and supervisor.locator("#kiosk-alert").is_hidden()
+    r = requests.post(live_server.url + "/api/v1/kiosk/printer", json={"state": "paper_out", "detail": ""},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 200
+    for page in (booth, supervisor):
+        page.wait_for_selector("#kiosk-alert:not([hidden])")
+        assert "lobby-paper" in page.inner_text("#kiosk-alert") and "kertas habis" in page.inner_text("#kiosk-alert")
+    supervisor.screenshot(path=str(artifacts / "supervisor-kiosk-problem.png"))
+    requests.post(live_server.url + "/api/v1/kiosk/printer", json={"state": "ok"},
+                  headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    booth.wait_for_selector("#kiosk-alert", state="hidden")

@@ -117,22 +117,15 @@
     }
   });
 
-  function showKiosks(kiosks) {
-    const bad = (kiosks || []).filter((k) => !["ok", "unknown"].includes(k.printer_status));
-    const box = document.getElementById("kiosk-alert");
-    box.hidden = bad.length === 0;
-    box.textContent = bad.map((k) => `${t("kiosk_problem")}: ${k.name} — ${k.printer_status} ${k.printer_detail || ""}`).join(" · ");
-  }
-
   connect({
     rooms: ["staff"],
     onEvent(event, msg) {
       if (event === "ticket" || event === "call" || event === "booth") refreshSoon();
-      if (event === "kiosk") api("GET", "/api/v1/kiosks").then(showKiosks).catch(() => {});
+      if (event === "kiosk") window.PTSA.refreshKioskProblems();
       if (event === "task" && window.PTSABoothTasks) window.PTSABoothTasks.onTask(msg);
     },
     onSnapshot(room, snap) {
-      if (room === "staff") showKiosks(snap.kiosks);
+      if (room === "staff") window.PTSA.showKioskProblems(snap.kiosks);
       if (window.PTSABoothTasks) window.PTSABoothTasks.reload();
       refreshSoon();
     },

@@ -85,6 +85,20 @@
     return { socket, seqs, resync: sync };
   }
 
+  /* The kiosks whose printer needs an officer (paper out, offline...), in the #kiosk-alert box. */
+  function showKioskProblems(kiosks) {
+    const box = document.getElementById("kiosk-alert");
+    if (!box) return;
+    const bad = (kiosks || []).filter((k) => !["ok", "unknown"].includes(k.printer_status));
+    box.hidden = bad.length === 0;
+    box.textContent = bad.map((k) =>
+      `${t("kiosk_problem")}: ${k.name} — ${t("printer_" + k.printer_status)} ${k.printer_detail || ""}`).join(" · ");
+  }
+
+  function refreshKioskProblems() {
+    api("GET", "/api/v1/kiosks").then(showKioskProblems).catch(() => {});
+  }
+
   function bindLogout() {
     const button = document.getElementById("logout");
     if (!button) return;
@@ -95,5 +109,5 @@
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
 
-  window.PTSA = { t, esc, api, connect, minutesSince };
+  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems };
 })();

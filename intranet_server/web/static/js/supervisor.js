@@ -221,12 +221,13 @@
   async function start() {
     const first = await refresh();
     if (!first) return;
-    const rooms = first.units.flatMap((u) => [`supervisor:${u.code}`, `unit:${u.code}`]);
+    const rooms = ["staff", ...first.units.flatMap((u) => [`supervisor:${u.code}`, `unit:${u.code}`])];
     first.units.forEach((u) => scope.add(u.code));
     connect({
       rooms,
       onEvent(event, msg) {
         if (msg && msg.now) T.setServerNow(msg.now);
+        if (event === "kiosk") window.PTSA.refreshKioskProblems();
         if (event === "alert") {
           const isNew = !alerts.has(msg.alert.id);
           alerts.set(msg.alert.id, msg.alert);
@@ -239,7 +240,10 @@
           if (detail && detail.id === msg.task.id) select(msg.task.id);
         }
       },
-      onSnapshot() { refreshSoon(); },
+      onSnapshot(room, snap) {
+        if (room === "staff" && snap) window.PTSA.showKioskProblems(snap.kiosks);
+        refreshSoon();
+      },
     });
   }
   setInterval(tick, 1000);
