@@ -84,10 +84,8 @@ def cmd_serve(args) -> int:
     except RuntimeError as exc:
         print(f"ptsa serve: {exc}", file=sys.stderr)
         return 2
-    from intranet_server import lobby
-    lobby.start_publisher(socketio)
     from intranet_server import extensions
-    extensions.start_background(app)   # the SLA sweeper and the outbox worker
+    extensions.start_background(app)   # lobby summaries, the SLA sweeper, the outbox worker
     host, port = settings["server"]["host"], int(settings["server"]["port"])
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     print(f"PTSA server ({mode}) on http://{shown}:{port}/  —  display board: http://{shown}:{port}/display",

@@ -16,20 +16,24 @@ def register(app, settings: dict) -> None:
 
 
 def start_background(app) -> None:
-    """Start the SLA sweeper and the outbox worker as Socket.IO background tasks (green threads
-    under eventlet/gevent, threads otherwise). Idempotent."""
+    """Start the lobby summary publisher, the SLA sweeper and the outbox worker as Socket.IO
+    background tasks (green threads under eventlet/gevent, threads otherwise). Idempotent."""
+    from intranet_server import lobby
     from intranet_server.realtime import socketio
     from intranet_server.sla import engine, outbox
     if app.extensions.get("ptsa_background"):
         return
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
+    lobby.start_publisher(socketio)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
 
 def stop_background(app) -> None:
+    from intranet_server import lobby
     from intranet_server.sla import engine, outbox
+    lobby.stop_publisher()
     engine.stop()
     outbox.stop()
     app.extensions.pop("ptsa_background", None)

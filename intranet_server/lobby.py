@@ -52,12 +52,12 @@ def flush() -> int:
 def start_publisher(socketio, interval: float = 0.3) -> None:
     """Run the coalescing publisher as a background task of the Socket.IO server."""
     global _wake
-    _wake = socketio.server.eio.create_event()
+    wake = _wake = socketio.server.eio.create_event()
 
     def loop():
-        while True:
-            _wake.wait()
-            _wake.clear()
+        while _wake is wake:
+            wake.wait()
+            wake.clear()
             try:
                 flush()
             except Exception:   # keep publishing; the next change retries
@@ -65,3 +65,12 @@ def start_publisher(socketio, interval: float = 0.3) -> None:
             socketio.sleep(interval)
 
     socketio.start_background_task(loop)
+
+
+def stop_publisher() -> None:
+    """Back to publishing at once; the background loop ends."""
+    global _wake
+    wake, _wake = _wake, None
+    if wake is not None:
+        wake.set()
+    flush()
