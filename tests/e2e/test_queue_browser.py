@@ -95,7 +95,7 @@ def test_booth_in_english_and_transfer(live_server, browser, artifacts):  # noqa
     page.screenshot(path=str(artifacts / "booth-en.png"), full_page=True)
 
 
-def login_page(browser, server, username):
+def login_page(browser, server, username):  # noqa: F811  (a browser, not the fixture)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(server.url + "/login")
     page.fill("#username", username)
