@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
@@ -25,6 +25,9 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",  # safe with WAL; a power cut loses at most the last commits
     "foreign_keys": 1,
     "busy_timeout": 10000,
+    # Checkpoints are run every few seconds by the server (checkpoint()); the automatic one, inside
+    # whichever commit crosses the threshold, stalled every request behind it. This is a safety net.
+    "wal_autocheckpoint": 10000,
 }
 
 
@@ -86,3 +89,10 @@ def migrate() -> list[str]:
     """Apply every pending migration in order; returns their names."""
     with database.connection_context():
         return _runner().up()
+
+
+def checkpoint() -> None:
+    """Copy the SQLite write-ahead log back into the database file (no-op on PostgreSQL)."""
+    if isinstance(database.obj, SqliteDatabase):
+        with database.connection_context():
+            database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")

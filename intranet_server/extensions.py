@@ -26,6 +26,7 @@ def start_background(app) -> None:
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
     lobby.start_publisher(socketio)
+    socketio.start_background_task(_checkpoint_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
@@ -37,3 +38,16 @@ def stop_background(app) -> None:
     engine.stop()
     outbox.stop()
     app.extensions.pop("ptsa_background", None)
+
+
+def _checkpoint_loop(sleep, every: float = 5.0) -> None:
+    """SQLite: a short WAL checkpoint every few seconds instead of a long one inside some request."""
+    import logging
+
+    import db
+    while True:
+        sleep(every)
+        try:
+            db.checkpoint()
+        except Exception:   # a busy database now is fine: the next turn catches up
+            logging.getLogger(__name__).debug("checkpoint skipped", exc_info=True)

@@ -36,16 +36,19 @@ def _mark(service_id: int) -> None:
         _wake.set()
 
 
-def flush() -> int:
+def flush(pause=lambda: None) -> int:
+    """Publish a summary per changed service, each in its own short transaction, calling `pause`
+    between them: under eventlet a long batch would hold up every request for its whole length."""
     with _lock:
         ids = sorted(_changed)
         _changed.clear()
     if not ids:
         return 0
     with database.connection_context():
-        with database.atomic():
-            for service in queries.services_by_id(ids):
+        for service in queries.services_by_id(ids):
+            with database.atomic():
                 publish("lobby", "service", {"service": queries.service_summary(service)})
+            pause()
     return len(ids)
 
 
@@ -59,7 +62,7 @@ def start_publisher(socketio, interval: float = 0.3) -> None:
             wake.wait()
             wake.clear()
             try:
-                flush()
+                flush(pause=lambda: socketio.sleep(0))
             except Exception:   # keep publishing; the next change retries
                 log.exception("lobby summary failed")
             socketio.sleep(interval)
