@@ -95,7 +95,11 @@ def cmd_serve(args) -> int:
         extra["max_size"] = int(settings["server"]["max_clients"])
     if mode == "threading":
         extra["allow_unsafe_werkzeug"] = True
-    socketio.run(app, host=host, port=port, log_output=args.access_log, use_reloader=False, **extra)
+    try:
+        socketio.run(app, host=host, port=port, log_output=args.access_log, use_reloader=False, **extra)
+    except OSError as exc:   # e.g. the port is taken by another program
+        print(f"ptsa serve: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -114,3 +114,14 @@ def test_print_test_on_the_virtual_printer(cli, tmp_path):
     bad = cli.ptsa("print-test", "--printer", "carrier-pigeon", check=False)
     assert bad.returncode == 2 and "usb:" in (bad.stdout + bad.stderr)
     assert result.returncode == 0
+
+
+def test_serve_on_a_taken_port_says_so(cli):
+    import socket
+    cli.init()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli.ptsa("serve", "--host", "127.0.0.1", "--port", str(port), check=False)
+    assert result.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr

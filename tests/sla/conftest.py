@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from intranet_server import sla
+from tests.sla.sinks import Mailbox, SmsSink
 
 
 @pytest.fixture
@@ -39,3 +40,19 @@ def mail_settings(settings):
     configured["sms"].update(url="http://127.0.0.1:9/sms", timeout="2s")
     configured["outbox"].update(retry_base="10s", retry_max="1m", max_attempts=3)
     return configured
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def gateway():
+    """A local HTTP SMS gateway that records the POSTs it receives."""
+    sink = SmsSink().start()
+    yield sink
+    sink.stop()

@@ -19,20 +19,6 @@ pytestmark = pytest.mark.e2e
 SUP_PHONE = "+6281200000005"      # sup-phijsk: the 5th unit in the demo catalog
 
 
-@pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def gateway():
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
-
-
 def server_with(tmp_path, mailbox_port: int, gateway: SmsSink, async_mode: str = "eventlet", **sla) -> LiveServer:
     env = {
         "PTSA_SMTP_HOST": "127.0.0.1", "PTSA_SMTP_PORT": str(mailbox_port), "PTSA_SMTP_TIMEOUT": "3s",

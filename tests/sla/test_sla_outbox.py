@@ -11,25 +11,10 @@ import db
 from db.task_models import Outbox
 from intranet_server import sla
 from intranet_server.sla import engine, mail, outbox, sms
-from tests.sla.sinks import Mailbox, SmsSink
 from tests.tasks.helpers import new_task, staff
 
 M = dt.timedelta(minutes=1)
 S = dt.timedelta(seconds=1)
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def gateway():
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
