@@ -8,7 +8,6 @@ with eventlet (psycopg 3 does not).
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -66,14 +65,6 @@ def connect(url: str):
 
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
-
-
-@contextmanager
-def transaction():
-    """One write transaction; callbacks registered with `database.after_commit` run after it commits."""
-    with database.connection_context():
-        with database.atomic():
-            yield
 
 
 def _runner() -> Runner:

@@ -26,7 +26,7 @@ def start_background(app) -> None:
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
     lobby.start_publisher(socketio)
-    socketio.start_background_task(_checkpoint_loop, socketio.sleep)
+    socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
@@ -40,14 +40,21 @@ def stop_background(app) -> None:
     app.extensions.pop("ptsa_background", None)
 
 
-def _checkpoint_loop(sleep, every: float = 5.0) -> None:
-    """SQLite: a short WAL checkpoint every few seconds instead of a long one inside some request."""
+def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None:
+    """SQLite: a short WAL checkpoint every few seconds instead of a long one inside some request.
+    Hourly: forget real-time events older than two days (a client that old gets a snapshot)."""
     import logging
 
     import db
+    from intranet_server import clock, events
+    turns = 0
     while True:
         sleep(every)
+        turns += 1
         try:
             db.checkpoint()
+            if turns % prune_every == 0:
+                with db.database.connection_context(), db.database.atomic():
+                    events.prune(clock.now())
         except Exception:   # a busy database now is fine: the next turn catches up
-            logging.getLogger(__name__).debug("checkpoint skipped", exc_info=True)
+            logging.getLogger(__name__).debug("maintenance skipped", exc_info=True)

@@ -267,3 +267,20 @@ def test_reprint_goes_to_the_issuing_kiosk(client, kiosk_token, database):
     assert reprints[0]["ticket"]["number"] == "P001" and reprints[0]["ticket"]["ahead"] == 0
     login(client, "p0-01")   # booth 1 does not serve PP
     assert client.post(f"/api/v1/tickets/{tid}/reprint").status_code == 403
+
+
+def test_old_events_are_pruned_and_a_late_client_gets_a_snapshot(client, kiosk_token, frozen_clock):
+    import datetime as dt
+
+    from db.models import RoomEvent
+    from intranet_server import events
+    issue(client, kiosk_token)
+    seen = events.current_seq("service:PP")
+    issue(client, kiosk_token)
+    assert [e for e, _ in events.events_since("service:PP", seen)] == ["ticket"]
+    frozen_clock.advance(dt.timedelta(days=3))
+    issue(client, kiosk_token)                     # a fresh event survives the prune
+    assert events.prune(frozen_clock.now()) > 0
+    assert RoomEvent.select().where(RoomEvent.room == "service:PP").count() == 1
+    assert events.events_since("service:PP", seen) is None      # gone: the client needs a snapshot
+    assert events.events_since("service:PP", events.current_seq("service:PP") - 1) is not None
