@@ -144,6 +144,8 @@ class Ticket(BaseModel):
             (("issued_for", "business_day", "seq"), True),   # the safety net under the counter
             (("kiosk", "idempotency_key"), True),
             (("status", "service", "arrived_at"), False),
+            (("business_day",), False),                 # today's calls (display, ratio policy)
+            (("service", "finished_at"), False),        # recent service times (wait estimate)
         )
 
 
