@@ -225,6 +225,52 @@ def cmd_outbox(args) -> int:
     return 0
 
 
+def cmd_staff(args) -> int:
+    import csv
+    import getpass
+
+    import db
+    from db.models import Staff
+    from intranet_server.actions import ActionError
+    from intranet_server.actions.staff import import_staff, save_staff
+    settings = _settings()
+    db.connect(settings["database"]["url"])
+    fields = {k: v for k, v in (("full_name", args.name), ("role", args.role), ("unit", args.unit),
+                                ("booth", args.booth), ("email", args.email), ("phone", args.phone),
+                                ("language", args.language)) if v is not None} if args.action in ("add", "set") else {}
+    if args.action in ("add", "set") and args.active is not None:
+        fields["active"] = args.active
+    with db.database.connection_context():
+        try:
+            if args.action == "list":
+                for s in Staff.select().order_by(Staff.role, Staff.username):
+                    place = s.booth.label if s.booth_id else (s.unit.code if s.unit_id else "")
+                    print(f"{s.username:<28} {s.role:<10} {place:<26} {s.email:<34} {s.phone:<16}"
+                          f"{'' if s.active else ' (disabled)'}")
+                return 0
+            if args.action == "import":
+                try:
+                    with open(args.username, newline="", encoding="utf-8") as fh:
+                        rows = list(csv.DictReader(fh))
+                except OSError as exc:
+                    print(f"ptsa staff import: {exc.strerror}: {args.username}", file=sys.stderr)
+                    return 2
+                added, changed = import_staff("cli", rows)
+                print(f"{added} accounts added, {changed} changed")
+                return 0
+            if args.action == "password" or (args.action == "add" and "password" not in fields):
+                password = args.password or getpass.getpass(f"new password for {args.username}: ")
+                fields["password"] = password
+            elif args.password:
+                fields["password"] = args.password
+            staff = save_staff("cli", args.username, create=args.action == "add", **fields)
+        except ActionError as exc:
+            print(f"ptsa staff {args.action}: {exc.message}", file=sys.stderr)
+            return 2
+    print(f"{staff.username}: saved")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ptsa", description="PTSA queue and task system")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -280,6 +326,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry", nargs="*", type=int, metavar="ID",
                    help="queue failed messages again (all failed ones when no id is given)")
     p.set_defaults(func=cmd_outbox)
+
+    p = sub.add_parser("staff", help="staff accounts: list, add, set, password, import a CSV file")
+    p.add_argument("action", choices=["list", "add", "set", "password", "import"])
+    p.add_argument("username", nargs="?", default="", help="the account (for import: the CSV file, with a "
+                   "header of username,full_name,role,unit,booth,email,phone,language,active,password)")
+    p.add_argument("--name", help="full name")
+    p.add_argument("--role", choices=["p0", "p1", "p2", "supervisor", "admin"])
+    p.add_argument("--unit", help="unit code (P1: echelon 1, P2: echelon 2, supervisor: any)")
+    p.add_argument("--booth", type=int, help="booth number (P0)")
+    p.add_argument("--email")
+    p.add_argument("--phone", help="international form, e.g. +6281234567890")
+    p.add_argument("--language", choices=["id", "en"])
+    p.add_argument("--password", help="otherwise asked for without echo")
+    p.add_argument("--disable", dest="active", action="store_false", default=None)
+    p.add_argument("--enable", dest="active", action="store_true")
+    p.set_defaults(func=cmd_staff)
 
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import requests
 
 from db.catalog import CatalogError, read_catalog
 from tests.support.live import LiveServer
@@ -125,3 +126,51 @@ def test_serve_on_a_taken_port_says_so(cli):
         port = taken.getsockname()[1]
         result = cli.ptsa("serve", "--host", "127.0.0.1", "--port", str(port), check=False)
     assert result.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_staff_accounts_from_the_command_line(cli, tmp_path):
+    cli.init()
+    ok = cli.ptsa("staff", "add", "dimas", "--name", "Dimas Pratama", "--role", "p0", "--booth", "3",
+                  "--email", "dimas@kemnaker.example", "--phone", "+6281234567890", "--password", "rahasia123")
+    assert "dimas: saved" in ok.stdout
+    refused = [
+        (("staff", "add", "dimas", "--name", "X", "--role", "p0", "--booth", "3", "--password", "rahasia123"),
+         "exists"),
+        (("staff", "add", "rina", "--name", "Rina", "--role", "p1", "--unit", "PHIJSK-PK", "--password", "x" * 9),
+         "echelon-1 unit"),
+        (("staff", "add", "andi", "--name", "Andi", "--role", "p0", "--password", "rahasia123"), "needs a booth"),
+        (("staff", "add", "eko", "--name", "Eko", "--role", "p2", "--unit", "PHIJSK-PK", "--phone", "0812",
+          "--password", "rahasia123"), "+6281234567890"),
+        (("staff", "add", "eko", "--name", "Eko", "--role", "p2", "--unit", "PHIJSK-PK", "--password", "short"),
+         "at least 8"),
+        (("staff", "set", "nobody", "--name", "X"), "no staff account"),
+        (("staff", "add", "Bad Name", "--name", "X", "--role", "admin", "--password", "rahasia123"), "username"),
+    ]
+    for args, message in refused:
+        result = cli.ptsa(*args, check=False)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+    cli.ptsa("staff", "set", "dimas", "--booth", "4", "--disable")
+    cli.ptsa("staff", "password", "dimas", "--password", "baru-rahasia-456")
+    listing = cli.ptsa("staff", "list").stdout
+    assert "dimas" in listing and "Booth 4" in listing and "(disabled)" in listing
+
+    good = tmp_path / "staff.csv"
+    good.write_text("username,full_name,role,unit,booth,email,phone,password\n"
+                    "rina,Rina Wulandari,p1,PHIJSK,,rina@kemnaker.example,+6281300000001,rahasia123\n"
+                    "dimas,,,,,,,\n"
+                    "sup-hendra,Hendra,supervisor,PHIJSK-PK,,hendra@kemnaker.example,+6281300000002,rahasia123\n")
+    assert "2 accounts added, 1 changed" in cli.ptsa("staff", "import", str(good)).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username,full_name,role,unit,password\n"
+                   "andi,Andi,p2,PHIJSK-PK,rahasia123\n"
+                   "eka,Eka,p2,NOPE,rahasia123\n")
+    result = cli.ptsa("staff", "import", str(bad), check=False)
+    assert result.returncode == 2 and "line 3 (eka)" in result.stderr and "unknown unit" in result.stderr
+    assert "andi" not in cli.ptsa("staff", "list").stdout        # all or nothing
+
+
+def test_a_disabled_account_cannot_sign_in(live_server):
+    live_server.ptsa("staff", "set", "p0-05", "--disable")
+    r = requests.post(live_server.url + "/api/v1/auth/login",
+                      json={"username": "p0-05", "password": "demo12345"}, timeout=10)
+    assert r.status_code == 401
