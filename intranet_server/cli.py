@@ -271,6 +271,39 @@ def cmd_staff(args) -> int:
     return 0
 
 
+def cmd_copy_database(args) -> int:
+    import db
+    from db.transfer import TransferError, copy_database
+    settings = _settings()
+    source_url = settings["database"]["url"]
+    if args.to == source_url:
+        print("ptsa copy-database: the target is the database in use", file=sys.stderr)
+        return 2
+    try:
+        target = db.connect(args.to)     # migrate the target first, with the models bound to it
+    except ValueError as exc:
+        print(f"ptsa copy-database: {exc}", file=sys.stderr)
+        return 2
+    try:
+        db.migrate()
+        source = db.connect(source_url)
+        with source.connection_context():
+            if db.pending_migrations():
+                print("ptsa copy-database: run `ptsa init` on the source first", file=sys.stderr)
+                return 2
+            counts = copy_database(source, target)
+    except TransferError as exc:
+        print(f"ptsa copy-database: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:   # a target that cannot be reached, say: nothing was committed
+        print(f"ptsa copy-database: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"copied {sum(counts.values())} rows into {args.to}: "
+          + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    print("now set [database] url to the new database and restart the server")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ptsa", description="PTSA queue and task system")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -342,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", dest="active", action="store_false", default=None)
     p.add_argument("--enable", dest="active", action="store_true")
     p.set_defaults(func=cmd_staff)
+
+    p = sub.add_parser("copy-database", help="copy every row into another (new, empty) database, "
+                                               "e.g. from SQLite to PostgreSQL")
+    p.add_argument("--to", required=True, help="postgresql://USER@HOST/NAME")
+    p.set_defaults(func=cmd_copy_database)
 
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")
