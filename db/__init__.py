@@ -3,6 +3,6 @@
 `connect(url)` binds the models to a database chosen at run time; `migrate()` brings
 the schema up to date with the versioned scripts in `db/migrations/`.
 """
-from db.connection import checkpoint, connect, database, is_postgres, migrate, pending_migrations
+from db.connection import checkpoint, connect, database, is_postgres, locked, migrate, pending_migrations
 
-__all__ = ["checkpoint", "connect", "database", "is_postgres", "migrate", "pending_migrations"]
+__all__ = ["checkpoint", "connect", "database", "is_postgres", "locked", "migrate", "pending_migrations"]

@@ -67,6 +67,13 @@ def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
 
+def locked(model, row_id):
+    """The row with this id, locked until the transaction ends, or None: FOR UPDATE on PostgreSQL;
+    SQLite's IMMEDIATE write transaction already keeps every other writer out."""
+    query = model.select().where(model._meta.primary_key == row_id)
+    return (query.for_update() if is_postgres() else query).first()
+
+
 def _runner() -> Runner:
     return Runner(database.obj, directory=str(MIGRATIONS_DIR))
 

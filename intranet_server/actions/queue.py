@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import IntegrityError
 
-from db import is_postgres
+from db import is_postgres, locked
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
 from intranet_server import actions, clock, lobby, queries
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
@@ -125,10 +125,7 @@ def _officer_booth(staff: Staff) -> Booth:
 def _ticket_for_update(ticket_id) -> Ticket:
     if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
         raise Invalid("ticket id must be a whole number")
-    query = Ticket.select().where(Ticket.id == ticket_id)
-    if is_postgres():
-        query = query.for_update()
-    ticket = query.first()
+    ticket = locked(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id}")
     return ticket

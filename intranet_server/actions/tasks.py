@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db import is_postgres
+from db import locked
 from db.models import Service, Staff, Ticket, Unit, database
 from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
 from intranet_server import clock, sla
@@ -58,10 +58,7 @@ def _unit(code, name: str = "unit") -> Unit:
 
 def _task(task_id) -> Task:
     _id(task_id, "task id")
-    query = Task.select().where(Task.id == task_id)
-    if is_postgres():
-        query = query.for_update()
-    task = query.first()
+    task = locked(Task, task_id)
     if task is None:
         raise NotFound(f"no task {task_id}")
     return task
