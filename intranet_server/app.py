@@ -22,7 +22,7 @@ MAX_BODY = 64 * 1024
 
 def office_from_settings(settings: dict) -> Office:
     queue = settings["queue"]
-    max_wait = parse_duration(queue["max_wait"]) if queue["max_wait"] not in ("", "0", 0) else None
+    max_wait = parse_duration(str(queue["max_wait"]), allow_zero=True) or None   # "0": no aging
     return Office(
         name=settings["office"]["name"],
         timezone=settings["office"]["timezone"],

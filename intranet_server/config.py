@@ -11,6 +11,8 @@ import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from intranet_server.rules.durations import parse_duration
+
 DEFAULTS: dict[str, dict] = {
     "office": {"name": "PTSA Kementerian Ketenagakerjaan", "timezone": "Asia/Jakarta", "language": "id"},
     "server": {"host": "0.0.0.0", "port": 8080, "data_dir": "./ptsa-data", "secret_key": "",
@@ -106,6 +108,10 @@ def _finish(settings: dict) -> None:
         raise ConfigError(f"queue.policy must be one of {', '.join(POLICIES)}")
     if not isinstance(queue["normal_per_priority"], int) or queue["normal_per_priority"] < 0:
         raise ConfigError("queue.normal_per_priority must be a whole number >= 0")
+    _duration(settings, "queue", "max_wait", str(queue["max_wait"]), allow_zero=True)   # "0": no aging
+    _duration(settings, "queue", "recall_window")
+    if not isinstance(queue["wait_history"], int) or queue["wait_history"] < 1:
+        raise ConfigError("queue.wait_history must be a whole number >= 1")
     if settings["calendar"]["mode"] not in ("office", "always"):
         raise ConfigError('calendar.mode must be "office" or "always"')
     _finish_tasks(settings)
@@ -118,10 +124,9 @@ ALERT_CHANNELS = ("screen", "email", "sms")
 SMS_KINDS = ("http_json",)   # room for more gateways, e.g. "gammu_inject" (see README)
 
 
-def _duration(settings: dict, section: str, key: str, value=None) -> None:
-    from intranet_server.rules.durations import parse_duration
+def _duration(settings: dict, section: str, key: str, value=None, allow_zero: bool = False) -> None:
     try:
-        parse_duration(settings[section][key] if value is None else value)
+        parse_duration(settings[section][key] if value is None else value, allow_zero=allow_zero)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{section}.{key}: {exc}") from None
 

@@ -84,6 +84,13 @@ def test_bad_settings_are_explained(cli):
     result = cli.ptsa("init", check=False)
     assert "PTSA_SERVER_PORT" in result.stderr and "whole number" in result.stderr
     cli.env.pop("PTSA_SERVER_PORT")
+    for name, value, message in (("PTSA_QUEUE_RECALL_WINDOW", "soon", "queue.recall_window"),
+                                 ("PTSA_QUEUE_MAX_WAIT", "-5m", "queue.max_wait"),
+                                 ("PTSA_QUEUE_WAIT_HISTORY", "0", "queue.wait_history")):
+        cli.env[name] = value
+        result = cli.ptsa("init", check=False)
+        assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+        cli.env.pop(name)
     cli.env["PTSA_CONFIG"] = str(cli.data_dir / "missing.toml")
     result = cli.ptsa("init", check=False)
     assert "does not exist" in result.stderr
