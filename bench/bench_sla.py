@@ -32,7 +32,8 @@ import db  # noqa: E402
 from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
 from db.models import Service, Staff, Ticket, Unit  # noqa: E402
 from db.task_models import Alert, Task, TaskHop  # noqa: E402
-from intranet_server import actions, clock, events, sla  # noqa: E402
+from intranet_server import actions, clock, sla  # noqa: E402
+from intranet_server.realtime import events
 from intranet_server.actions import tasks as task_actions  # noqa: E402
 from intranet_server.app import office_from_settings  # noqa: E402
 from intranet_server.config import load_settings  # noqa: E402

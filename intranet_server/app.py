@@ -8,11 +8,12 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 import db
-from intranet_server import actions, events
+from intranet_server import actions
+from intranet_server.realtime import events
 from intranet_server.actions import ActionError, Office
 from intranet_server.config import load_settings, secret_key
 from intranet_server.http import error_response
-from intranet_server.realtime import emit_committed, socketio
+from intranet_server.realtime.sockets import emit_committed, socketio
 from intranet_server.rules.durations import parse_duration
 from intranet_server.rules.queue import PriorityPolicy
 
@@ -95,9 +96,9 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
             return jsonify({"status": "error", "database": str(exc)}), 503
         return jsonify({"status": "ok", "database": "ok", "async_mode": socketio.async_mode})
 
-    from intranet_server.api import api
+    from intranet_server import api
     from intranet_server.web import web
-    app.register_blueprint(api)
+    api.register(app)
     app.register_blueprint(web)
     from intranet_server import extensions
     extensions.register(app, settings)

@@ -77,7 +77,7 @@ def cmd_serve(args) -> int:
         settings["server"]["port"] = args.port
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from intranet_server.app import create_app
-    from intranet_server.realtime import socketio
+    from intranet_server.realtime.sockets import socketio
     mode = _ASYNC_MODE or "threading"
     try:
         app = create_app(settings, async_mode=mode)
@@ -150,8 +150,8 @@ def cmd_calendar(args) -> int:
     from intranet_server import clock
     from intranet_server.actions import ActionError
     from intranet_server.actions import tasks as actions
-    from intranet_server.api_tasks import calendar_listing
-    from intranet_server.sla import calendars
+    from intranet_server.reads.calendars import calendar_listing
+    from intranet_server.reads import calendars
     db = _task_db()
     actor = f"cli:{os.environ.get('USER', 'operator')}"
     with db.database.connection_context():
@@ -178,7 +178,7 @@ def cmd_calendar(args) -> int:
                         why = "opened by override " + why
                     print(f"  {day['date']} {day['weekday']}  {hours:<28} {why}".rstrip())
             elif args.calendar_command == "list":
-                from intranet_server.api_tasks import override_dict
+                from intranet_server.reads.calendars import override_dict
                 from db.task_models import CalendarOverride
                 rows = CalendarOverride.select().order_by(CalendarOverride.first_date)
                 for row in map(override_dict, rows):
@@ -207,14 +207,15 @@ def cmd_calendar(args) -> int:
 
 def cmd_outbox(args) -> int:
     """The e-mail/SMS outbox: counts, the latest messages, and sending failed ones again."""
-    from intranet_server.sla import outbox, views
+    from intranet_server.sla import outbox
+    from intranet_server.reads import tasks as task_reads
     db = _task_db()
     with db.database.connection_context():
         if args.retry is not None:
             count = outbox.retry(args.retry or None)
             print(f"{count} message(s) queued again (the running server sends them within its next turn)")
             return 0
-        data = views.outbox_rows(None, args.status, limit=args.limit)
+        data = task_reads.outbox_rows(None, args.status, limit=args.limit)
         print("outbox: " + ", ".join(f"{n} {s}" for s, n in data["counts"].items()))
         for row in data["messages"]:
             when = row["sent_at"] or row["next_attempt_at"] or ""

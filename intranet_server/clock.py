@@ -9,6 +9,11 @@ _frozen: dt.datetime | None = None
 _offset = dt.timedelta(0)
 
 
+def iso(value: dt.datetime | None) -> str | None:
+    """An instant as the API writes it: ISO 8601 in UTC with a Z."""
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
 def now() -> dt.datetime:
     """The current instant, timezone-aware, in UTC."""
     if _frozen is not None:

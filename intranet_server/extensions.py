@@ -1,7 +1,7 @@
 """Capabilities that plug into the app beyond the queue: the task chain and its SLA engine.
 
-`register()` runs inside `create_app` (every app, also the Flask test client's): the task API and
-the SLA settings. `start_background()` starts the sweeper and the outbox worker; `ptsa serve`
+`register()` runs inside `create_app` (every app, also the Flask test client's): the SLA settings.
+`start_background()` starts the sweeper and the outbox worker; `ptsa serve`
 calls it once the app exists, tests call it only when they want the loops running.
 """
 from __future__ import annotations
@@ -10,16 +10,14 @@ from intranet_server import sla
 
 
 def register(app, settings: dict) -> None:
-    from intranet_server.api_tasks import tasks_api
     sla.configure(settings)
-    app.register_blueprint(tasks_api)
 
 
 def start_background(app) -> None:
     """Start the lobby summary publisher, the SLA sweeper and the outbox worker as Socket.IO
     background tasks (green threads under eventlet/gevent, threads otherwise). Idempotent."""
-    from intranet_server import lobby
-    from intranet_server.realtime import socketio
+    from intranet_server.realtime import lobby
+    from intranet_server.realtime.sockets import socketio
     from intranet_server.sla import engine, outbox
     if app.extensions.get("ptsa_background"):
         return
@@ -32,7 +30,7 @@ def start_background(app) -> None:
 
 
 def stop_background(app) -> None:
-    from intranet_server import lobby
+    from intranet_server.realtime import lobby
     from intranet_server.sla import engine, outbox
     lobby.stop_publisher()
     engine.stop()
@@ -46,7 +44,8 @@ def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None
     import logging
 
     import db
-    from intranet_server import clock, events
+    from intranet_server import clock
+    from intranet_server.realtime import events
     turns = 0
     while True:
         sleep(every)

@@ -13,7 +13,8 @@ import pytest  # noqa: E402
 
 import db  # noqa: E402
 from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
-from intranet_server import actions, cache, clock, events  # noqa: E402
+from intranet_server import actions, cache, clock  # noqa: E402
+from intranet_server.realtime import events
 from intranet_server.config import load_settings  # noqa: E402
 from tests.support.live import LiveServer  # noqa: E402
 
@@ -52,7 +53,7 @@ def database(settings):
     prepare_database(settings["database"]["url"])
     from intranet_server.app import office_from_settings
     actions.configure(office_from_settings(settings))
-    from intranet_server.sla import calendars
+    from intranet_server.reads import calendars
     calendars.configure(settings["calendar"])
     sent: list[tuple[str, dict, str]] = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
@@ -69,7 +70,7 @@ def database(settings):
 def app(settings, database):
     """The Flask app; committed events reach its Socket.IO server and the `database` list."""
     from intranet_server.app import create_app
-    from intranet_server.realtime import emit_committed
+    from intranet_server.realtime.sockets import emit_committed
     application = create_app(settings)
 
     def record_and_emit(event, message, room):

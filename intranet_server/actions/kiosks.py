@@ -7,7 +7,7 @@ from db.models import Kiosk, database
 from db.passwords import hash_token, new_token
 from intranet_server import cache, clock
 from intranet_server.actions import Conflict, Invalid, NotFound, Unauthorized, audit
-from intranet_server.events import publish
+from intranet_server.realtime.events import publish
 
 PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
 
@@ -68,7 +68,7 @@ def report_printer(kiosk: Kiosk, state, detail="") -> Kiosk:
 
 
 def kiosk_dict(kiosk: Kiosk) -> dict:
-    from intranet_server.queries import iso
+    from intranet_server.clock import iso
     return {"name": kiosk.name, "printer_status": kiosk.printer_status,
             "printer_detail": kiosk.printer_detail, "printer_checked_at": iso(kiosk.printer_checked_at),
             "last_seen_at": iso(kiosk.last_seen_at), "revoked": kiosk.revoked_at is not None}

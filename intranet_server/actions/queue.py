@@ -5,9 +5,11 @@ from peewee import IntegrityError
 
 from db import is_postgres, locked
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
-from intranet_server import actions, clock, lobby, queries
+from intranet_server import actions, clock
+from intranet_server.realtime import lobby
+from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
-from intranet_server.events import publish
+from intranet_server.realtime.events import publish
 from intranet_server.rules.queue import (
     MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
     may_return_after_no_show,
@@ -17,7 +19,7 @@ from intranet_server.rules.queue import (
 def _service(code) -> Service:
     if not isinstance(code, str) or not code:
         raise Invalid("'service' must be a service code such as \"PP\"")
-    service = queries.service_by_code(code)
+    service = queue_reads.service_by_code(code)
     if service is None:
         raise NotFound(f"unknown service {code!r}", code="unknown_service")
     return service
@@ -35,13 +37,13 @@ def _transition(ticket: Ticket, verb: str) -> None:
 def _announce(ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool = False,
               recall: bool = False, booth: Booth | None = None) -> None:
     """Publish what changed: the ticket to its queue and booth, the booth board, the lobby."""
-    data = queries.ticket_dict(ticket)
+    data = queue_reads.ticket_dict(ticket)
     publish(f"service:{ticket.service.code}", "ticket", {"ticket": data})
     if booth is not None:
         publish(f"booth:{booth.number}", "ticket", {"ticket": data})
-        current = queries.current_at_booth(booth)
-        shown = queries.ticket_dict(current[-1]) if current else None
-        payload = {"booth": queries.booth_dict(booth), "ticket": shown}
+        current = queue_reads.current_at_booth(booth)
+        shown = queue_reads.ticket_dict(current[-1]) if current else None
+        payload = {"booth": queue_reads.booth_dict(booth), "ticket": shown}
         if call:
             from intranet_server.rules.voice import call_clips, call_text
             payload.update(call=data, recall=recall, clips=call_clips(ticket.number, str(booth.number)),
@@ -72,7 +74,7 @@ def issue_ticket(kiosk: Kiosk, service_code, priority=None, idempotency_key=None
                 if earlier is not None:
                     return earlier, False
             service = _service(service_code)
-            closed = queries.service_closed_reason(service)
+            closed = queue_reads.service_closed_reason(service)
             if closed:
                 raise Conflict(closed, code="service_closed")
             now = clock.now()
@@ -148,7 +150,7 @@ def _lock_queues(service_ids: list[int]) -> None:
 
 def _finish_current(booth: Booth, staff: Staff) -> list[Ticket]:
     finished = []
-    for current in queries.current_at_booth(booth):
+    for current in queue_reads.current_at_booth(booth):
         current.status, current.outcome, current.finished_at = "done", "served", clock.now()
         current.save()
         audit(staff.username, "ticket.finish", "ticket", current.id, booth=booth.number, implicit=True)
@@ -169,14 +171,14 @@ def call_next(staff: Staff) -> Ticket | None:
     """Finish the booth's current visit and call the next visitor of its queues (None: nobody waits)."""
     booth = _officer_booth(staff)
     with database.atomic():
-        service_ids = [s.id for s in queries.booth_services(booth)]
+        service_ids = [s.id for s in queue_reads.booth_services(booth)]
         if not service_ids:
             raise Conflict(f"{booth.label} serves no service; ask the administrator", code="no_services")
         _lock_queues(service_ids)
         for done in _finish_current(booth, staff):
             _announce(done, booth=booth)
-        candidate = choose_next(queries.waiting_candidates(service_ids),
-                                queries.recent_call_flags(service_ids), actions.office.policy, clock.now())
+        candidate = choose_next(queue_reads.waiting_candidates(service_ids),
+                                queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now())
         if candidate is None:
             return None
         ticket = Ticket.get_by_id(candidate.id)
@@ -192,7 +194,7 @@ def call_ticket(staff: Staff, ticket_id) -> Ticket:
     with database.atomic():
         ticket = _ticket_for_update(ticket_id)
         _transition(ticket, "call")
-        served = {s.id for s in queries.booth_services(booth)}
+        served = {s.id for s in queue_reads.booth_services(booth)}
         if ticket.service_id not in served:
             raise Forbidden(f"{booth.label} does not serve {ticket.service.code}; transfer the ticket first")
         if ticket.status == "parked" and ticket.booth_id not in (None, booth.id):
@@ -266,7 +268,7 @@ def resume(staff: Staff, ticket_id) -> Ticket:
         t.started_at = t.started_at or clock.now()
     with database.atomic():
         booth = _officer_booth(staff)
-        for current in queries.current_at_booth(booth):
+        for current in queue_reads.current_at_booth(booth):
             if current.id != ticket_id:
                 raise Conflict(f"finish or park {current.number} before resuming another visit",
                                code="booth_busy")
@@ -291,7 +293,7 @@ def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
         ticket.called_at = ticket.started_at = ticket.parked_at = None
         ticket.save()
         audit(staff.username, "ticket.transfer", "ticket", ticket.id, source=source.code, target=target.code)
-        publish(f"service:{source.code}", "ticket", {"ticket": queries.ticket_dict(ticket)})
+        publish(f"service:{source.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
         _announce(ticket, services=(source,), booth=was_at)
         return ticket
 
@@ -304,7 +306,7 @@ def mark_printed(kiosk: Kiosk, ticket_id, printed: bool, detail: str = "") -> Ti
         ticket.print_state = "printed" if printed else "failed"
         ticket.save()
         audit(f"kiosk:{kiosk.name}", "ticket.print", "ticket", ticket.id, printed=printed, detail=detail[:200])
-        publish(f"service:{ticket.service.code}", "ticket", {"ticket": queries.ticket_dict(ticket)})
+        publish(f"service:{ticket.service.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
         return ticket
 
 
@@ -313,7 +315,7 @@ def request_reprint(staff: Staff, ticket_id) -> Kiosk:
     booth = _officer_booth(staff)
     with database.atomic():
         ticket = _ticket_for_update(ticket_id)
-        if ticket.service_id not in {s.id for s in queries.booth_services(booth)} and ticket.booth_id != booth.id:
+        if ticket.service_id not in {s.id for s in queue_reads.booth_services(booth)} and ticket.booth_id != booth.id:
             raise Forbidden(f"{booth.label} does not serve ticket {ticket.number}")
         if ticket.status in ("done", "cancelled"):
             raise Conflict(f"ticket {ticket.number} is {ticket.status}; there is nothing to reprint",
@@ -322,5 +324,5 @@ def request_reprint(staff: Staff, ticket_id) -> Kiosk:
         if kiosk is None or kiosk.revoked_at is not None:
             raise Conflict(f"the kiosk that issued {ticket.number} is no longer registered", code="no_kiosk")
         audit(staff.username, "ticket.reprint", "ticket", ticket.id, kiosk=kiosk.name)
-        publish(f"kiosk:{kiosk.name}", "reprint", {"ticket": queries.ticket_for_visitor(ticket)})
+        publish(f"kiosk:{kiosk.name}", "reprint", {"ticket": queue_reads.ticket_for_visitor(ticket)})
         return kiosk

@@ -15,13 +15,15 @@ from db.models import Service, Staff, Ticket, Unit, database
 from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
 from intranet_server import clock, sla
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
-from intranet_server.events import publish
-from intranet_server.queries import iso
+from intranet_server.realtime.events import publish
+from intranet_server.clock import iso
 from intranet_server.rules.calendar import CalendarError
 from intranet_server.rules.tasks import (
     TransitionError, check_transition, completion_due, next_alert, pickup_deadlines, working_seconds,
 )
-from intranet_server.sla import calendars, scope, views
+from intranet_server.reads import calendars
+from intranet_server.reads import scope
+from intranet_server.reads import tasks as task_reads
 
 SUMMARY_MAX, CONTACT_MAX, TEXT_MAX = 500, 120, 5000
 
@@ -184,8 +186,8 @@ def _say(task: Task, author: Staff | None, kind: str, body: str, hop: TaskHop | 
 
 def _announce(task: Task, change: str, actor: str | None = None) -> None:
     """The task as it is now, to the booth it came from and to every unit it reached."""
-    look = views.Lookup()
-    data = views.task_dict(task, look)
+    look = task_reads.Lookup()
+    data = task_reads.task_dict(task, look)
     message = {"task": data, "change": change, "by": actor, "now": iso(clock.now())}
     for room in scope.task_event_rooms(task, _involved_units(task), look):
         publish(room, "task", message)

@@ -16,7 +16,7 @@ _policy = SlaPolicy.from_settings(DEFAULTS["sla"])
 
 def configure(settings: dict) -> None:
     global _settings, _policy
-    from intranet_server.sla import calendars
+    from intranet_server.reads import calendars
     _settings = settings
     _policy = SlaPolicy.from_settings(settings["sla"])
     calendars.configure(settings["calendar"])

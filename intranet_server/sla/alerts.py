@@ -15,10 +15,11 @@ from db.models import Staff, Unit, database
 from db.task_models import Alert, Outbox, Task, TaskHop
 from intranet_server import clock, sla
 from intranet_server.actions import audit
-from intranet_server.events import publish
-from intranet_server.queries import iso
+from intranet_server.realtime.events import publish
+from intranet_server.clock import iso
 from intranet_server.rules.tasks import LEVELS, Deadlines, hold_until, next_alert
-from intranet_server.sla import calendars, views
+from intranet_server.reads import calendars
+from intranet_server.reads import tasks as task_reads
 
 BATCH = 50
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -40,10 +41,10 @@ def _admins() -> list[Staff]:
     return list(Staff.select().where((Staff.role == "admin") & (Staff.active == True)).order_by(Staff.username))  # noqa: E712
 
 
-def recipients(level: str, unit: Unit, look: views.Lookup | None = None) -> tuple[Unit, list[Staff]]:
+def recipients(level: str, unit: Unit, look: task_reads.Lookup | None = None) -> tuple[Unit, list[Staff]]:
     """Who is told: the supervisors of the unit that must pick up; for an escalation, those of its
     parent unit. A unit without a supervisor passes it up; above echelon 1 stand the admins."""
-    look = look or views.Lookup()
+    look = look or task_reads.Lookup()
     top = level == "escalation" and not unit.parent_id
     alerted = look.unit(unit.parent_id) if level == "escalation" and unit.parent_id else unit
     people = [] if top else _supervisors(alerted)
@@ -58,9 +59,10 @@ def _local(t: dt.datetime, tz: str) -> str:
     return t.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M") + " " + ZONE_NAMES.get(tz, tz)
 
 
-def compose(alert: Alert, hop: TaskHop, task: Task, channel: str, look: views.Lookup | None = None) -> tuple[str, str]:
+def compose(alert: Alert, hop: TaskHop, task: Task, channel: str,
+            look: task_reads.Lookup | None = None) -> tuple[str, str]:
     """Subject and body: Bahasa Indonesia first, English after. SMS stays within 160 characters."""
-    look = look or views.Lookup()
+    look = look or task_reads.Lookup()
     unit = look.unit(hop.to_unit_id)
     tz = unit.timezone
     title_id, title_en, what_id, what_en = LEVEL_TEXT[alert.level]
@@ -97,9 +99,9 @@ def _insert(hop: TaskHop, level: str, unit: Unit, deadline: dt.datetime, now: dt
                  created_at=now)
 
 
-def announce_alert(alert: Alert, change: str, look: views.Lookup | None = None) -> None:
-    look = look or views.Lookup()
-    message = {"alert": views.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
+def announce_alert(alert: Alert, change: str, look: task_reads.Lookup | None = None) -> None:
+    look = look or task_reads.Lookup()
+    message = {"alert": task_reads.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
     for code in dict.fromkeys((look.unit(alert.hop.to_unit_id).code, look.unit(alert.unit_id).code)):
         publish(f"supervisor:{code}", "alert", message)
 
@@ -110,7 +112,7 @@ class _Batch:
     def __init__(self, now: dt.datetime):
         self.now = now
         self.book = calendars.book(now)
-        self.look = views.Lookup()
+        self.look = task_reads.Lookup()
         self._recipients: dict[tuple[str, int], tuple[Unit, list[Staff]]] = {}
 
     def recipients(self, level: str, unit_id: int) -> tuple[Unit, list[Staff]]:

@@ -169,7 +169,7 @@ def recompute_if_calendar_settings_changed() -> int:
     """Deadlines were computed with the calendar settings of their time; after [calendar] (or the
     holiday package) changed, open deadlines are computed again once, at start."""
     from intranet_server.actions.tasks import recompute_deadlines
-    from intranet_server.sla import calendars
+    from intranet_server.reads import calendars
     with database.atomic():
         if not calendars.settings_changed():
             return 0

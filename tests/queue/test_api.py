@@ -106,7 +106,7 @@ def test_daily_cap_refuses_with_a_message(client, kiosk_token):
 
 def test_opening_hours_refuse_outside_the_window(settings, client, kiosk_token, frozen_clock):
     from intranet_server import actions
-    from intranet_server.sla import calendars
+    from intranet_server.reads import calendars
     actions.office.always_open = False
     calendars.configure({"mode": "office"})
     frozen_clock.freeze(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc))   # 19:00 WIB
@@ -273,7 +273,7 @@ def test_old_events_are_pruned_and_a_late_client_gets_a_snapshot(client, kiosk_t
     import datetime as dt
 
     from db.models import RoomEvent
-    from intranet_server import events
+    from intranet_server.realtime import events
     issue(client, kiosk_token)
     seen = events.current_seq("service:PP")
     issue(client, kiosk_token)

@@ -7,7 +7,8 @@ import pytest
 
 import db
 from db.models import Kiosk, Staff, Ticket
-from intranet_server import actions, events
+from intranet_server import actions
+from intranet_server.realtime import events
 from intranet_server.actions import queue
 from intranet_server.actions.kiosks import register_kiosk
 from intranet_server.app import office_from_settings

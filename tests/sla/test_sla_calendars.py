@@ -11,7 +11,8 @@ from db.task_models import SlaState, TaskHop
 from intranet_server import sla
 from intranet_server.actions import Conflict
 from intranet_server.actions import tasks as actions
-from intranet_server.sla import calendars, engine
+from intranet_server.sla import engine
+from intranet_server.reads import calendars
 from tests.tasks.helpers import audit_actions, db_state, new_task, receiver, staff, wib
 
 WITA = dt.timezone(dt.timedelta(hours=8))

@@ -41,7 +41,7 @@ starttls = true
     assert s["sla"]["pickup_p0_p1"] == "10m" and s["sla"]["warning_channels"] == ["screen", "email"]
     assert s["sla"]["units"] == {"PHIJSK-PK": {"pickup": "20m"}} and s["sla"]["warn_ratio"] == 0.75
     assert s["smtp"]["starttls"] is True and s["sms"]["url"] == "http://10.0.0.5/sms"
-    from intranet_server.sla.calendars import CalendarSettings
+    from intranet_server.reads.calendars import CalendarSettings
     hours = CalendarSettings(s["calendar"]).weekly_hours
     assert len(hours.on(0)) == 2 and len(hours.on(4)) == 1 and hours.on(1) == ()
 

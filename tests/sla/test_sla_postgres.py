@@ -9,7 +9,8 @@ import pytest
 
 import db
 from db.task_models import Alert, Outbox
-from intranet_server import actions, clock, events, sla
+from intranet_server import actions, clock, sla
+from intranet_server.realtime import events
 from intranet_server.app import office_from_settings
 from intranet_server.sla import engine
 from tests.conftest import make_settings, prepare_database

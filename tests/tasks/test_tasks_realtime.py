@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from intranet_server.realtime import rooms_for_staff, socketio
+from intranet_server.realtime.sockets import rooms_for_staff, socketio
 from intranet_server.sla import engine
 from tests.tasks.helpers import receiver, staff, visitor_at_booth
 

@@ -8,7 +8,7 @@ from peewee import fn
 from db.models import AuditEvent, Booth, Service, Staff, Unit
 from db.task_models import Alert, Outbox, Task, TaskHop, TaskMessage
 from intranet_server import clock
-from intranet_server.queries import iso
+from intranet_server.clock import iso
 
 RECENT = dt.timedelta(days=3)     # closed tasks stay on the screens this long
 LIST_LIMIT = 200

@@ -14,6 +14,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 from db.models import Unit
+from intranet_server.clock import iso
 from db.task_models import CalendarOverride, SlaState
 from intranet_server.rules.calendar import (
     DEFAULT_HOURS, RAMADAN_HOURS, Holiday, SpecialPeriod, WeeklyHours, WorkingCalendar,
@@ -164,3 +165,26 @@ def settings_changed() -> bool:
 def remember_settings() -> None:
     (SlaState.insert(key=SETTINGS_KEY, value=_settings.fingerprint)
      .on_conflict(conflict_target=[SlaState.key], update={SlaState.value: _settings.fingerprint}).execute())
+
+
+def calendar_listing(calendar, first: dt.date, days: int) -> list[dict]:
+    names = {h.date: (h.name, h.kind) for h in calendar.holidays}
+    zone = ZoneInfo(calendar.tz)
+    out = []
+    for i in range(days):
+        day = first + dt.timedelta(days=i)
+        holiday = names.get(day)
+        spans = calendar.intervals_on(day)
+        out.append({"date": day.isoformat(), "weekday": day.strftime("%a").lower(),
+                    "working": bool(spans),
+                    "intervals": [[iso(s), iso(e)] for s, e in spans],
+                    "hours": [f"{s.astimezone(zone):%H:%M}-{e.astimezone(zone):%H:%M}" for s, e in spans],
+                    "holiday": {"name": holiday[0], "kind": holiday[1]} if holiday else None,
+                    "extra_closed": day in calendar.extra_closed, "extra_open": day in calendar.extra_open})
+    return out
+
+
+def override_dict(row: CalendarOverride) -> dict:
+    return {"id": row.id, "kind": row.kind, "first": row.first_date.isoformat(), "last": row.last_date.isoformat(),
+            "unit": row.unit.code if row.unit_id else None, "note": row.note, "created_by": row.created_by,
+            "created_at": iso(row.created_at)}

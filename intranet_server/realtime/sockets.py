@@ -2,7 +2,7 @@
 
 Rooms: `display` and `lobby` (public: the board and the kiosks), `booth:<n>`, `service:<code>`,
 `kiosk:<name>`, `staff` (every signed-in officer: kiosk printer problems and the like),
-`unit:<code>` (a P1/P2 unit's task inbox) and `supervisor:<code>` (its SLA alerts; see sla/scope.py).
+`unit:<code>` (a P1/P2 unit's task inbox) and `supervisor:<code>` (its SLA alerts; see reads/scope.py).
 Every event carries its room and a per-room `seq`. A client that (re)connects sends
 `sync` with the last seq it saw per room and gets the missed events, or a fresh snapshot.
 """
@@ -15,11 +15,12 @@ from flask import request, session
 from flask_socketio import SocketIO, join_room
 
 from db.models import Booth, Kiosk, Staff, database
-from intranet_server import events, queries
+from intranet_server.realtime import events
+from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import ActionError
 from intranet_server.actions.kiosks import authenticate_kiosk, kiosk_dict
-from intranet_server.sla.scope import snapshot as task_snapshot
-from intranet_server.sla.scope import task_rooms
+from intranet_server.reads.scope import snapshot as task_snapshot
+from intranet_server.reads.scope import task_rooms
 
 log = logging.getLogger(__name__)
 socketio = SocketIO()
@@ -41,9 +42,9 @@ def rooms_for_staff(staff: Staff) -> set[str]:
     rooms = {"display", "lobby", "staff"}
     if staff.role == "p0" and staff.booth_id:
         rooms.add(f"booth:{staff.booth.number}")
-        rooms |= {f"service:{s.code}" for s in queries.booth_services(staff.booth)}
+        rooms |= {f"service:{s.code}" for s in queue_reads.booth_services(staff.booth)}
     if staff.role in ("supervisor", "admin"):
-        rooms |= {f"service:{s.code}" for s in queries.all_services()}
+        rooms |= {f"service:{s.code}" for s in queue_reads.all_services()}
     rooms |= task_rooms(staff)   # unit:<code> inboxes, supervisor:<code> alerts
     return rooms
 
@@ -82,12 +83,12 @@ def on_disconnect(*_args):
 def snapshot(room: str):
     kind, _, key = room.partition(":")
     if kind == "display":
-        return queries.display_state()
+        return queue_reads.display_state()
     if kind == "lobby":
-        return {"services": queries.services_summary()}
+        return {"services": queue_reads.services_summary()}
     if kind == "booth":
         booth = Booth.get_or_none(Booth.number == int(key))
-        return queries.booth_state(booth) if booth else None
+        return queue_reads.booth_state(booth) if booth else None
     if kind == "service":
         return {"service": key}
     if kind == "staff":

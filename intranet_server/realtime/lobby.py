@@ -1,6 +1,6 @@
 """Service summaries for the lobby (kiosks, display), published off the hot path.
 
-A summary (people waiting, wait estimate, open or closed) costs several queries. Issuing or
+A summary (people waiting, wait estimate, open or closed) costs several queue_reads. Issuing or
 calling a ticket only marks its service as changed, after the commit; a background task
 publishes one fresh summary per changed service, at most every `interval` seconds. Under a
 burst of 300 tickets a second the kiosks get a few summaries a second, not 300.
@@ -12,8 +12,8 @@ import logging
 import threading
 
 from db.models import database
-from intranet_server import queries
-from intranet_server.events import publish
+from intranet_server.reads import queue as queue_reads
+from intranet_server.realtime.events import publish
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,9 @@ def flush(pause=lambda: None) -> int:
     if not ids:
         return 0
     with database.connection_context():
-        for service in queries.services_by_id(ids):
+        for service in queue_reads.services_by_id(ids):
             with database.atomic():
-                publish("lobby", "service", {"service": queries.service_summary(service)})
+                publish("lobby", "service", {"service": queue_reads.service_summary(service)})
             pause()
     return len(ids)
 

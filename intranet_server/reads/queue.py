@@ -7,15 +7,13 @@ from peewee import JOIN, Case, fn
 
 from db.models import Booth, BoothService, Service, Ticket, TicketCounter, Unit
 from intranet_server import actions, cache, clock
+from intranet_server.clock import iso
 from intranet_server.rules.queue import (
     Candidate, business_day, estimate_wait_s, issuing_closed_reason, queue_order,
 )
 
 ACTIVE = ("called", "serving")
 
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def ticket_dict(t: Ticket) -> dict:
@@ -95,7 +93,7 @@ def service_closed_reason(service: Service) -> str | None:
         return None
     from zoneinfo import ZoneInfo
 
-    from intranet_server.sla import calendars
+    from intranet_server.reads import calendars
     now = clock.now()
     local = now.astimezone(ZoneInfo(actions.office.timezone))
     reason = issuing_closed_reason(local, service.opens_at, service.closes_at, service.open_days)

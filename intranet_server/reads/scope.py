@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from db.models import Booth, Staff, Unit
 from intranet_server import clock
-from intranet_server.queries import iso
-from intranet_server.sla import views
+from intranet_server.clock import iso
+from intranet_server.reads import tasks as task_reads
 
 
 def scope_units(staff: Staff) -> list[Unit]:
@@ -47,13 +47,13 @@ def snapshot(room: str) -> dict | None:
         return None
     now = iso(clock.now())
     if kind == "unit":
-        return {"now": now, "unit": code, "tasks": views.unit_tasks(unit)}
+        return {"now": now, "unit": code, "tasks": task_reads.unit_tasks(unit)}
     if kind == "supervisor":
-        return {"now": now, "unit": code, "alerts": views.scope_alerts([unit], only_open=True)}
+        return {"now": now, "unit": code, "alerts": task_reads.scope_alerts([unit], only_open=True)}
     return None
 
 
-def task_event_rooms(task, hop_units: set[int], look: views.Lookup) -> list[str]:
+def task_event_rooms(task, hop_units: set[int], look: task_reads.Lookup) -> list[str]:
     rooms = [f"unit:{look.unit(u).code}" for u in sorted(hop_units)]
     if task.origin_booth_id:
         rooms.append(f"booth:{Booth.get_by_id(task.origin_booth_id).number}")

@@ -1,57 +1,26 @@
-"""The JSON API under /api/v1. Handlers only parse, authenticate, call an action and shape the answer."""
+"""The lobby and the booths on /api/v1: services, tickets, kiosks and the P0 verbs."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, session
+from flask import jsonify
 
 from db.models import Kiosk, Ticket
-from intranet_server import queries
+from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import Invalid, NotFound, queue
 from intranet_server.actions.kiosks import kiosk_dict, report_printer
-from intranet_server.actions.staff import authenticate, staff_dict
 from intranet_server.http import body, current_kiosk, current_staff
-from intranet_server.openapi import openapi_document
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-@api.get("/openapi.json")
-def openapi():
-    return jsonify(openapi_document())
-
-
-# ---- auth -----------------------------------------------------------------------------
-
-@api.post("/auth/login")
-def login():
-    data = body()
-    staff = authenticate(data.get("username"), data.get("password"))
-    session.clear()
-    session["staff_id"] = staff.id
-    session.permanent = True
-    return jsonify(staff_dict(staff))
-
-
-@api.post("/auth/logout")
-def logout():
-    session.clear()
-    return jsonify({"ok": True})
-
-
-@api.get("/auth/me")
-def me():
-    return jsonify(staff_dict(current_staff()))
-
+from intranet_server.api import api
 
 # ---- lobby: services, tickets, kiosks -------------------------------------------------
 
 @api.get("/services")
 def services():
-    return jsonify(queries.services_summary())
+    return jsonify(queue_reads.services_summary())
 
 
 @api.get("/display")
 def display():
-    return jsonify(queries.display_state())
+    return jsonify(queue_reads.display_state())
 
 
 @api.post("/tickets")
@@ -60,7 +29,7 @@ def issue_ticket():
     data = body()
     ticket, created = queue.issue_ticket(kiosk, data.get("service"), data.get("priority"),
                                          data.get("idempotency_key"), data.get("language", "id"))
-    return jsonify(queries.ticket_for_visitor(ticket)), (201 if created else 200)
+    return jsonify(queue_reads.ticket_for_visitor(ticket)), (201 if created else 200)
 
 
 def _ticket(ticket_id: int) -> Ticket:
@@ -73,7 +42,7 @@ def _ticket(ticket_id: int) -> Ticket:
 @api.get("/tickets/<int:ticket_id>")
 def get_ticket(ticket_id: int):
     current_staff()
-    return jsonify(queries.ticket_dict(_ticket(ticket_id)))
+    return jsonify(queue_reads.ticket_dict(_ticket(ticket_id)))
 
 
 @api.post("/tickets/<int:ticket_id>/printed")
@@ -84,7 +53,7 @@ def ticket_printed(ticket_id: int):
     if not isinstance(printed, bool):
         raise Invalid("'printed' must be true or false")
     ticket = queue.mark_printed(kiosk, ticket_id, printed, str(data.get("detail", "")))
-    return jsonify(queries.ticket_dict(ticket))
+    return jsonify(queue_reads.ticket_dict(ticket))
 
 
 @api.post("/tickets/<int:ticket_id>/reprint")
@@ -115,7 +84,7 @@ def booth_state():
     staff = current_staff("p0")
     if staff.booth_id is None:
         raise NotFound("your account is not assigned to a booth")
-    return jsonify(queries.booth_state(staff.booth))
+    return jsonify(queue_reads.booth_state(staff.booth))
 
 
 @api.post("/queue/call-next")
@@ -124,13 +93,13 @@ def call_next():
     ticket = queue.call_next(staff)
     if ticket is None:
         return "", 204
-    return jsonify(queries.ticket_dict(ticket))
+    return jsonify(queue_reads.ticket_dict(ticket))
 
 
 def _ticket_verb(verb):
     def handler(ticket_id: int):
         staff = current_staff("p0")
-        return jsonify(queries.ticket_dict(verb(staff, ticket_id)))
+        return jsonify(queue_reads.ticket_dict(verb(staff, ticket_id)))
     return handler
 
 
@@ -145,4 +114,4 @@ for _path, _verb in (("call", queue.call_ticket), ("recall", queue.recall), ("st
 def transfer(ticket_id: int):
     staff = current_staff("p0")
     data = body()
-    return jsonify(queries.ticket_dict(queue.transfer(staff, ticket_id, data.get("service"))))
+    return jsonify(queue_reads.ticket_dict(queue.transfer(staff, ticket_id, data.get("service"))))
