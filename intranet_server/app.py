@@ -12,7 +12,7 @@ from intranet_server import actions
 from intranet_server.realtime import events
 from intranet_server.actions import ActionError, Office
 from intranet_server.config import load_settings, secret_key
-from intranet_server.http import error_response
+from intranet_server.http import error_body, error_response
 from intranet_server.realtime.sockets import emit_committed, socketio
 from intranet_server.rules.durations import parse_duration
 from intranet_server.rules.queue import PriorityPolicy
@@ -85,7 +85,7 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/") or request.path == "/healthz":
             message = {413: f"request body larger than {MAX_BODY // 1024} KiB"}.get(exc.code, exc.description)
-            return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": message}), exc.code
+            return jsonify(error_body(exc.name.lower().replace(" ", "_"), message)), exc.code
         return exc
 
     @app.get("/healthz")

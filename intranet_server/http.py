@@ -6,6 +6,7 @@ from flask import g, jsonify, request, session
 from db.models import Staff
 from intranet_server.actions import ActionError, Forbidden, Invalid, Unauthorized
 from intranet_server.actions.kiosks import authenticate_kiosk
+from intranet_server.schemas.errors import LANGUAGES, localize
 
 
 def body(required: bool = True) -> dict:
@@ -50,5 +51,23 @@ def int_field(data: dict, name: str, required: bool = True):
     return value
 
 
+def requester_language() -> str:
+    """The signed-in staff's language, else the best of Accept-Language, else Indonesian."""
+    staff = g.get("staff")
+    if staff is None and session.get("staff_id"):
+        try:
+            staff = Staff.get_or_none(Staff.id == session["staff_id"])
+        except Exception:   # an error answer must not fail on the lookup (e.g. no database)
+            staff = None
+    if staff is not None and staff.language in LANGUAGES:
+        return staff.language
+    return request.accept_languages.best_match(LANGUAGES) or "id"
+
+
+def error_body(code: str, message: str) -> dict:
+    """`message` in the requester's language; the developer's English text stays in `detail`."""
+    return {"error": code, "message": localize(code, message, requester_language()), "detail": message}
+
+
 def error_response(exc: ActionError):
-    return jsonify({"error": exc.code, "message": exc.message}), exc.status
+    return jsonify(error_body(exc.code, exc.message)), exc.status

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every event published and every JSON answer given while the tests run is checked against the
+# contract (intranet_server/schemas); live servers inherit the variable (tests/support/live.py).
+os.environ["PTSA_VALIDATE_EVENTS"] = "1"
 
 import datetime as dt  # noqa: E402
 from pathlib import Path  # noqa: E402

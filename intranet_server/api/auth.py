@@ -8,6 +8,7 @@ from intranet_server.api import api
 from intranet_server.http import body, current_staff
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.auth import Login, StaffOut
+from intranet_server.schemas.common import Ok
 
 
 @api.post("/auth/login")
@@ -23,13 +24,13 @@ def login():
 
 
 @api.post("/auth/logout")
+@doc(summary="Sign out", tags=["auth"], response=Ok, auth=None)
 def logout():
     session.clear()
     return jsonify({"ok": True})
 
 
 @api.get("/auth/me")
+@doc(summary="The signed-in staff member", tags=["auth"], response=StaffOut)
 def me():
     return jsonify(staff_dict(current_staff()))
-
-

@@ -2,19 +2,21 @@
 call an action and shape the answer; who may do what is decided by the actions."""
 from __future__ import annotations
 
-
 from flask import jsonify
 
 from db.task_models import Task
 from intranet_server import clock
 from intranet_server.actions import Forbidden, NotFound
 from intranet_server.actions import tasks as actions
-from intranet_server.http import body, current_staff
+from intranet_server.api import api
 from intranet_server.clock import iso
+from intranet_server.http import body, current_staff
 from intranet_server.reads import scope
 from intranet_server.reads import tasks as task_reads
-
-from intranet_server.api import api
+from intranet_server.schemas import doc, parse
+from intranet_server.schemas.tasks import (
+    Comment, Complete, CreateTask, Forward, NoBody, Note, Reason, Reassign, Resend, TaskDetail, TaskList,
+)
 
 SUPERVISORS = ("supervisor", "admin")
 
@@ -30,8 +32,9 @@ def _answer(task: Task, status: int = 200):
 # ---- tasks --------------------------------------------------------------------------------
 
 @api.get("/tasks")
+@doc(summary="Tasks: a P0 sees its booth's, a P1/P2 its unit's inbox, a supervisor the open tasks of the "
+             "units it oversees", tags=["tasks"], response=TaskList)
 def list_tasks():
-    """P0: the tasks my booth sent; P1/P2: my unit's inbox; supervisors/admin: open tasks in scope."""
     staff = current_staff()
     if staff.role == "p0":
         if staff.booth_id is None:
@@ -45,15 +48,18 @@ def list_tasks():
 
 
 @api.post("/tasks")
+@doc(summary="Turn the visitor's request into a task (P0)", tags=["tasks"], body=CreateTask, response=TaskDetail,
+     status=201, description="Goes to the echelon-1 unit that owns the ticket's service unless `unit` names "
+                             "another echelon-1 unit. The ticket must have been served at your booth.")
 def create_task():
     staff = current_staff("p0")
-    data = body()
-    task = actions.create_task(staff, data.get("ticket_id"), data.get("summary"), data.get("contact"),
-                               data.get("notes"), data.get("unit"))
+    data = parse(CreateTask, body())
+    task = actions.create_task(staff, data.ticket_id, data.summary, data.contact, data.notes, data.unit)
     return _answer(task, 201)
 
 
 @api.get("/tasks/<int:task_id>")
+@doc(summary="One task with its hops, thread and alerts", tags=["tasks"], response=TaskDetail)
 def get_task(task_id: int):
     staff = current_staff()
     task = Task.get_or_none(Task.id == task_id)
@@ -64,27 +70,39 @@ def get_task(task_id: int):
     return _answer(task)
 
 
-def _verb(name, call, roles=("p1", "p2")):
+def _verb(name, model, call, summary: str, who: str, roles=("p1", "p2")):
+    @doc(summary=f"{summary} ({who})", tags=["tasks"], body=model, response=TaskDetail)
     def handler(task_id: int):
         staff = current_staff(*roles)
-        data = body(required=False)
+        # an empty body is `{}`: the model then says which field is missing
+        data = parse(model, body(required=False))
         return _answer(call(staff, task_id, data))
-    api.add_url_rule(f"/tasks/<int:task_id>/{name}", f"task_{name.replace('-', '_')}", handler,
-                           methods=["POST"])
+    handler.__openapi__["body_required"] = model is not NoBody
+    api.add_url_rule(f"/tasks/<int:task_id>/{name}", f"task_{name.replace('-', '_')}", handler, methods=["POST"])
 
 
-_verb("claim", lambda s, i, d: actions.claim(s, i))
-_verb("unclaim", lambda s, i, d: actions.unclaim(s, i))
-_verb("reassign", lambda s, i, d: actions.reassign(s, i, d.get("username"), d.get("note")),
+EVERYONE = ("p0", "p1", "p2", "supervisor", "admin")
+_verb("claim", NoBody, lambda s, i, d: actions.claim(s, i), "Take the task", "P1/P2 of the unit that has it")
+_verb("unclaim", NoBody, lambda s, i, d: actions.unclaim(s, i),
+      "Put the task back in the unit's inbox; its pickup clock restarts", "its holder")
+_verb("reassign", Reassign, lambda s, i, d: actions.reassign(s, i, d.username, d.note),
+      "Hand the task to a colleague of the same unit", "its holder, or the unit's supervisor",
       ("p1", "p2", "supervisor", "admin"))
-_verb("forward", lambda s, i, d: actions.forward(s, i, d.get("unit"), d.get("note")), ("p1",))
-_verb("request-document", lambda s, i, d: actions.request_document(s, i, d.get("reason")))
-_verb("resume", lambda s, i, d: actions.resume(s, i, d.get("note")), ("p0", "p1", "p2"))
-_verb("complete", lambda s, i, d: actions.complete(s, i, d.get("result")))
-_verb("return", lambda s, i, d: actions.return_task(s, i, d.get("reason")))
-_verb("comment", lambda s, i, d: actions.comment(s, i, d.get("body")), ("p0", "p1", "p2", "supervisor", "admin"))
-_verb("cancel", lambda s, i, d: actions.cancel(s, i, d.get("reason")), ("p0",))
-_verb("resend", lambda s, i, d: actions.resend(s, i, d.get("unit"), d.get("note")), ("p0",))
-_verb("ack", lambda s, i, d: actions.acknowledge(s, i), ("p0",))
-
-
+_verb("forward", Forward, lambda s, i, d: actions.forward(s, i, d.unit, d.note),
+      "Send the task on to one of our echelon-2 units", "P1 holder", ("p1",))
+_verb("request-document", Reason, lambda s, i, d: actions.request_document(s, i, d.reason),
+      "Ask the applicant for a missing document; the completion clock pauses", "holder")
+_verb("resume", Note, lambda s, i, d: actions.resume(s, i, d.note),
+      "The document arrived; the completion clock runs again", "holder, or the P0 of the booth", ("p0", "p1", "p2"))
+_verb("complete", Complete, lambda s, i, d: actions.complete(s, i, d.result),
+      "Answer the task; the result goes back to the booth", "P1/P2 holder")
+_verb("return", Reason, lambda s, i, d: actions.return_task(s, i, d.reason),
+      "Return to the sender with a reason (P2 -> P1, P1 -> P0)", "the unit that has it")
+_verb("comment", Comment, lambda s, i, d: actions.comment(s, i, d.body), "Add to the task's thread",
+      "anyone taking part", EVERYONE)
+_verb("cancel", Reason, lambda s, i, d: actions.cancel(s, i, d.reason), "The visitor withdrew the request",
+      "P0 of the booth", ("p0",))
+_verb("resend", Resend, lambda s, i, d: actions.resend(s, i, d.unit, d.note), "Send a returned task again",
+      "P0 of the booth", ("p0",))
+_verb("ack", NoBody, lambda s, i, d: actions.acknowledge(s, i),
+      "The answer (or return) was read and passed on to the visitor", "P0 of the booth", ("p0",))

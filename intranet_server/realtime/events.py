@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from typing import Callable
 
 from db.models import RoomEvent, RoomSeq, database
@@ -39,6 +40,11 @@ def publish(room: str, event: str, payload: dict) -> None:
         raise RuntimeError("publish() belongs inside an action's transaction")
     seq = _next_seq(room)
     message = dict(payload, room=room, seq=seq)
+    if os.environ.get("PTSA_VALIDATE_EVENTS") == "1":
+        from intranet_server.schemas.events import validate_event
+        # the test suite's contract check: a payload that drifts from its model (schemas/events.py)
+        # raises here, the action's transaction rolls back and the test that emitted it fails
+        validate_event(event, message)
     RoomEvent.create(room=room, seq=seq, event=event, payload=message, created_at=clock.now())
     database.after_commit(lambda: _send(event, message, room))
 

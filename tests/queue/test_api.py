@@ -85,7 +85,7 @@ def test_revoked_token_is_refused(client, kiosk_token):
     from intranet_server.actions.kiosks import revoke_kiosk
     revoke_kiosk("test-kiosk")
     r = issue(client, kiosk_token)
-    assert r.status_code == 401 and "revoked" in r.get_json()["message"]
+    assert r.status_code == 401 and "revoked" in r.get_json()["detail"]
 
 
 def test_daily_cap_refuses_with_a_message(client, kiosk_token):
@@ -166,7 +166,7 @@ def test_visit_lifecycle_recall_start_park_resume_finish(client, kiosk_token):
     assert client.post(f"/api/v1/tickets/{tid}/recall").get_json()["recall_count"] == 1
     assert client.post(f"/api/v1/tickets/{tid}/start").get_json()["status"] == "serving"
     r = client.post(f"/api/v1/tickets/{tid}/recall")
-    assert r.status_code == 409 and "serving" in r.get_json()["message"]
+    assert r.status_code == 409 and "serving" in r.get_json()["detail"]
     assert client.post(f"/api/v1/tickets/{tid}/park").get_json()["status"] == "parked"
     assert client.post(f"/api/v1/tickets/{tid}/resume").get_json()["status"] == "serving"
     done = client.post(f"/api/v1/tickets/{tid}/finish").get_json()

@@ -34,6 +34,7 @@ class LiveServer:
             "PTSA_ASYNC_MODE": async_mode,
             "PTSA_CALENDAR_MODE": "always",
             "PYTHONUNBUFFERED": "1",
+            "PTSA_VALIDATE_EVENTS": "1",   # the contract checks (events, answers) run in the server too
         })
         self.env.update(env or {})
         self.proc: subprocess.Popen | None = None

@@ -1,0 +1,148 @@
+"""The lobby and the booths: services, tickets, the booth screen, the display board, kiosks."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from intranet_server.schemas import Body, Out
+from intranet_server.schemas.auth import BoothRef
+from intranet_server.schemas.common import Code, Names, ShortText, list_of
+
+Priority = Literal["lansia", "disabilitas", "hamil", "anak"]
+TicketStatus = Literal["waiting", "called", "serving", "parked", "done", "no_show", "cancelled"]
+PrinterState = Literal["ok", "near_end", "paper_out", "offline", "error", "unknown"]
+
+
+# ---- bodies -----------------------------------------------------------------------------
+
+class IssueTicket(Body):
+    service: Code = Field(examples=["PP"])
+    priority: Priority | None = None
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=64,
+                                        description="a repeated key from the same kiosk answers the first ticket")
+    language: Literal["id", "en"] = "id"
+
+
+class Printed(Body):
+    printed: bool
+    detail: ShortText = ""
+
+
+class PrinterReport(Body):
+    state: PrinterState
+    detail: ShortText = ""
+
+
+class Transfer(Body):
+    service: Code
+
+
+# ---- answers ----------------------------------------------------------------------------
+
+class UnitRef(Out):
+    code: str
+    name: str
+    name_en: str
+
+
+class Hours(Out):
+    opens_at: str
+    closes_at: str
+    days: list[str]
+
+
+class ServiceOut(Out):
+    code: str
+    prefix: str
+    name: Names
+    unit: UnitRef
+    echelon1: UnitRef | None
+    sop_days: int | None
+    open: bool
+    closed_reason: str | None
+    waiting: int
+    estimated_wait_s: int
+    daily_cap: int | None
+    cap_left: int | None
+    hours: Hours
+
+
+ServiceList = list_of(ServiceOut, "ServiceList")
+
+
+class TicketOut(Out):
+    id: int
+    number: str = Field(examples=["P002"])
+    service: str
+    service_name: Names
+    issued_for: str
+    priority: Priority | None
+    status: TicketStatus
+    outcome: Literal["served", "no_show", "cancelled"] | None
+    business_day: dt.date
+    issued_at: dt.datetime
+    arrived_at: dt.datetime
+    called_at: dt.datetime | None
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    no_show_at: dt.datetime | None
+    parked_at: dt.datetime | None
+    booth: BoothRef | None
+    recall_count: int
+    print_state: Literal["pending", "printed", "failed"]
+    language: Literal["id", "en"]
+    verbs: list[str] = Field(default_factory=list, description="the verbs the signed-in person may apply now")
+
+
+class IssuedTicket(TicketOut):
+    """The ticket as the kiosk prints it: people ahead, the wait estimate and where to go."""
+    ahead: int
+    estimated_wait_s: int
+    office: str
+    booths: list[str]
+
+
+class ServiceRef(Out):
+    code: str
+    name: Names
+
+
+class BoothState(Out):
+    booth: BoothRef
+    services: list[ServiceRef]
+    current: list[TicketOut]
+    waiting: list[TicketOut]
+    no_show: list[TicketOut]
+    parked: list[TicketOut]
+    all_services: list[ServiceRef]
+
+
+class DisplayBooth(Out):
+    booth: BoothRef
+    ticket: TicketOut | None
+
+
+class DisplayState(Out):
+    office: str
+    booths: list[DisplayBooth]
+    recent: list[TicketOut]
+    waiting_total: int
+
+
+class KioskOut(Out):
+    name: str
+    printer_status: PrinterState
+    printer_detail: str | None
+    printer_checked_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    revoked: bool
+
+
+KioskList = list_of(KioskOut, "KioskList")
+
+
+class ReprintSent(Out):
+    ok: bool
+    kiosk: str

@@ -1,0 +1,287 @@
+"""Tasks: the P0 -> P1 -> P2 chain, hops, the thread, SLA alerts, the supervisor's screen, the outbox."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from intranet_server.schemas import Body, Out
+from intranet_server.schemas.common import Code, Id, LongText, Names, Username, list_of
+
+TaskStatus = Literal["open", "waiting", "done", "returned", "cancelled"]
+Position = Literal["p0", "p1", "p2"]
+Role = Literal["p0", "p1", "p2", "supervisor", "admin"]
+HopKind = Literal["send", "forward", "return", "release", "reassign", "result"]
+AlertLevel = Literal["warning", "breach", "escalation"]
+OutboxStatus = Literal["pending", "sending", "sent", "failed"]
+
+
+# ---- bodies -----------------------------------------------------------------------------
+
+class CreateTask(Body):
+    ticket_id: Id
+    summary: str = Field(min_length=1, max_length=500)
+    contact: str | None = Field(default=None, max_length=120)
+    notes: LongText | None = None
+    unit: Code | None = Field(default=None, examples=["PHIJSK"], description="another echelon-1 unit")
+
+
+class NoBody(Body):
+    """A verb that takes no input (an empty body or `{}`)."""
+
+
+class Reassign(Body):
+    username: Username
+    note: LongText | None = None
+
+
+class Forward(Body):
+    unit: Code
+    note: LongText | None = None
+
+
+class Reason(Body):
+    reason: LongText
+
+
+class Note(Body):
+    note: LongText | None = None
+
+
+class Complete(Body):
+    result: LongText
+
+
+class Comment(Body):
+    body: LongText
+
+
+class Resend(Body):
+    unit: Code | None = None
+    note: LongText | None = None
+
+
+class RetryOutbox(Body):
+    ids: list[Id] | None = Field(default=None, max_length=1000)
+
+
+class AlertsQuery(Body):
+    status: Literal["open"] | None = None
+
+
+class OutboxQuery(Body):
+    status: OutboxStatus | None = None
+
+
+# ---- answers ----------------------------------------------------------------------------
+
+class UnitOut(Out):
+    code: str
+    name: str
+    name_en: str
+    echelon: int
+
+
+class Person(Out):
+    username: str
+    full_name: str
+    role: Role
+
+
+PersonList = list_of(Person, "PersonList")
+
+
+class BoothNumber(Out):
+    number: int
+
+
+class HopOut(Out):
+    seq: int
+    kind: HopKind
+    from_position: Position
+    to_position: Position
+    from_unit: UnitOut | None
+    to_unit: UnitOut | None
+    to_booth: BoothNumber | None
+    to_staff: Person | None
+    sent_by: Person | None
+    sent_at: dt.datetime
+    target_s: int | None = Field(description="pickup target in working seconds")
+    warn_at: dt.datetime | None
+    due_at: dt.datetime | None
+    escalate_at: dt.datetime | None
+    picked_at: dt.datetime | None
+    picked_by: Person | None
+    working_s: int | None = Field(description="working seconds from sent to picked")
+    closed_at: dt.datetime | None
+    note: str | None
+
+
+class MessageOut(Out):
+    id: int
+    kind: str
+    body: str
+    author: Person | None
+    created_at: dt.datetime
+
+
+class AlertHop(Out):
+    seq: int
+    kind: HopKind
+    to_unit: UnitOut | None
+    sent_at: dt.datetime
+    due_at: dt.datetime | None
+    picked_at: dt.datetime | None
+
+
+class AlertTask(Out):
+    id: int
+    summary: str
+    status: TaskStatus
+    service: str
+    unit: UnitOut | None
+    assignee: Person | None
+
+
+class AlertOut(Out):
+    id: int
+    level: AlertLevel
+    task_id: int
+    unit: UnitOut | None = Field(description="the unit whose supervisors were told")
+    hop: AlertHop
+    deadline: dt.datetime
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: Person | None
+    task: AlertTask | None = None
+
+
+class TaskService(Out):
+    code: str
+    name: Names
+    unit: UnitOut | None
+
+
+class TicketRef(Out):
+    id: int
+    number: str
+
+
+class OriginBooth(Out):
+    number: int
+    label: str
+
+
+class Completion(Out):
+    """SOP working days, the completion deadline (moved on by pauses), paused seconds, when and by whom."""
+    sop_days: int | None
+    due_at: dt.datetime | None
+    paused_at: dt.datetime | None
+    paused_s: int | None
+    completed_at: dt.datetime | None
+    working_s: int | None
+    completed_by: Person | None
+
+
+class TaskOut(Out):
+    """A visitor's request travelling P0 -> P1 -> P2 and back. `due_at` is the current hop's pickup
+    deadline (null once picked up)."""
+    id: int
+    summary: str
+    contact: str | None
+    notes: str | None
+    status: TaskStatus
+    position: Position
+    unit: UnitOut | None
+    assignee: Person | None
+    service: TaskService
+    ticket: TicketRef | None
+    origin_booth: OriginBooth | None
+    created_by: Person | None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+    completion: Completion
+    result: str | None
+    hop: HopOut | None
+    due_at: dt.datetime | None
+    verbs: list[str] = Field(default_factory=list, description="the verbs the signed-in person may apply now")
+
+
+class TaskDetail(TaskOut):
+    """One task with its hops, thread and alerts, and the server's clock (`now`), so a screen with a
+    wrong clock still counts down correctly."""
+    hops: list[HopOut]
+    messages: list[MessageOut]
+    alerts: list[AlertOut]
+    now: dt.datetime
+
+
+class TaskList(Out):
+    now: dt.datetime
+    tasks: list[TaskOut]
+
+
+class AlertList(Out):
+    now: dt.datetime
+    alerts: list[AlertOut]
+
+
+class OutboxMessage(Out):
+    id: int
+    channel: Literal["email", "sms"]
+    address: str
+    subject: str | None
+    status: OutboxStatus
+    alert_id: int | None
+    recipient: str | None
+    created_at: dt.datetime
+    held_until: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    attempts: int
+    last_error: str | None
+    sent_at: dt.datetime | None
+
+
+class OutboxCounts(Out):
+    pending: int
+    sending: int
+    sent: int
+    failed: int
+
+
+class OutboxRows(Out):
+    counts: OutboxCounts
+    messages: list[OutboxMessage]
+
+
+class OutboxList(OutboxRows):
+    now: dt.datetime
+
+
+class Retried(Out):
+    retried: int
+
+
+class StaffOnDuty(Out):
+    username: str
+    full_name: str
+    role: Role
+    unit: str
+    holding: int
+    last_active_at: dt.datetime | None
+
+
+class Channels(Out):
+    email: bool
+    sms: bool
+
+
+class SupervisorOverview(Out):
+    now: dt.datetime
+    units: list[UnitOut]
+    tasks: list[TaskOut]
+    alerts: list[AlertOut]
+    staff: list[StaffOnDuty]
+    outbox: OutboxRows
+    channels: Channels
