@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.common import Code, LongText, SaneDate, list_of
 
 
 class CalendarSettings(Body):
-    open_on_cuti_bersama: bool
+    open_on_cuti_bersama: StrictBool
 
 
 class AddOverride(Body):
@@ -35,7 +35,7 @@ class UnitListed(Out):
     echelon: int
     parent: str | None
     timezone: str
-    open_on_cuti_bersama: bool
+    open_on_cuti_bersama: StrictBool
 
 
 UnitList = list_of(UnitListed, "UnitList")
@@ -46,7 +46,7 @@ class UnitCalendar(Out):
     name: str
     name_en: str
     echelon: int
-    open_on_cuti_bersama: bool
+    open_on_cuti_bersama: StrictBool
 
 
 class Holiday(Out):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.auth import BoothRef
@@ -26,7 +26,7 @@ class IssueTicket(Body):
 
 
 class Printed(Body):
-    printed: bool
+    printed: StrictBool
     detail: ShortText = ""
 
 
