@@ -66,6 +66,7 @@ _PRECISE: list[tuple[re.Pattern, object]] = [
     (re.compile(r"the task is already claimed"), lambda m: "Tugas ini sudah diambil."),
     (re.compile(r"cannot .+ a task that is (.+)"),
      lambda m: f"Tindakan ini tidak dapat dilakukan: tugas {_STATUS_ID.get(m[1], m[1])}."),
+    (re.compile(r"'([^']{1,80})': .+", re.S), lambda m: f"Isian '{m[1]}' tidak sesuai. Periksa kembali."),
     (re.compile(r"wrong username or password"), lambda m: "Nama pengguna atau kata sandi salah."),
     (re.compile(r"sign in first.*"), lambda m: "Silakan masuk terlebih dahulu."),
     (re.compile(r"this needs the role .+; you are .+"), lambda m: "Peran Anda tidak berwenang melakukan ini."),

@@ -1,0 +1,81 @@
+"""The generated OpenAPI document: every route described from its models, errors with the Error model;
+input bounded to what the database can hold; answers checked against their models while tests run."""
+from __future__ import annotations
+
+import pytest
+from flask import Response
+
+from intranet_server.schemas.contract import ResponseSchemaError, check_response
+from intranet_server.schemas.queue import TicketOut
+
+BIG = 2**63
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def operations(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            yield path, method, op
+
+
+def test_every_operation_is_generated_from_models(document):
+    schemas = document["components"]["schemas"]
+    assert set(schemas["Error"]["properties"]) == {"error", "message", "detail"}
+    for path, method, op in operations(document):
+        ok = [code for code in op["responses"] if code.startswith("2")]
+        assert ok, (path, method)
+        for code in ok:
+            content = op["responses"][code].get("content")
+            if code != "204":
+                assert content and "$ref" in content["application/json"]["schema"], (path, method, code)
+        assert op["responses"]["4XX"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"}
+        body = op.get("requestBody")
+        if body:
+            name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            assert schemas[name].get("additionalProperties") is False, f"{name} accepts unknown fields"
+
+
+def test_the_ticket_schema_lists_what_the_api_returns(client, document, kiosk_token):
+    ticket = document["components"]["schemas"]["TicketOut"]
+    answer = client.post("/api/v1/tickets", json={"service": "PP"},
+                         headers={"Authorization": f"Bearer {kiosk_token}"}).get_json()
+    assert set(answer) - {"ahead", "estimated_wait_s", "office", "booths"} <= set(ticket["properties"])
+    assert "verbs" in ticket["properties"] and len(ticket["properties"]) >= 21
+
+
+def test_path_integers_beyond_the_database_are_404_not_500(client):
+    client.post("/api/v1/auth/login", json={"username": "p0-03", "password": "demo12345"})
+    for path in (f"/api/v1/tickets/{BIG}", f"/api/v1/tickets/{BIG * 10}/finish", f"/api/v1/tasks/{BIG}"):
+        r = client.get(path) if "finish" not in path else client.post(path)
+        assert r.status_code == 404, (path, r.status_code)
+    assert client.get(f"/api/v1/tickets/{BIG - 1}").status_code == 404
+
+
+def test_body_numbers_and_dates_are_bounded(client, database):
+    client.post("/api/v1/auth/login", json={"username": "p0-03", "password": "demo12345"})
+    r = client.post("/api/v1/tasks", json={"ticket_id": BIG, "summary": "x"})
+    assert r.status_code == 422 and "ticket_id" in r.get_json()["detail"]
+    assert client.post("/api/v1/tasks", json={"ticket_id": True, "summary": "x"}).status_code == 422
+    client.post("/api/v1/auth/login", json={"username": "admin", "password": "demo12345"})
+    for first in ("9999-12-31", "0001-01-01"):
+        r = client.post("/api/v1/calendar/overrides", json={"kind": "closed", "first": first})
+        assert r.status_code == 422 and "first" in r.get_json()["detail"]
+    assert client.get("/api/v1/calendar?from=9999-01-01").status_code == 422
+    r = client.post("/api/v1/outbox/retry", json={"ids": [BIG]})
+    assert r.status_code == 422
+    assert client.post("/api/v1/outbox/retry", json={"ids": [1, "2"]}).status_code == 422
+
+
+def test_a_drifted_answer_fails_the_check():
+    meta = {"response": TicketOut}
+    with pytest.raises(ResponseSchemaError, match="TicketOut"):
+        check_response(meta, Response('{"id": 1}', mimetype="application/json"))
+    with pytest.raises(ResponseSchemaError, match="Error"):
+        check_response(meta, Response('{"oops": 1}', status=404, mimetype="application/json"))
+    check_response(meta, Response('{"error": "not_found", "message": "x"}', status=404,
+                                  mimetype="application/json"))
