@@ -17,6 +17,7 @@ ERRORS = {
 
 
 def openapi_document() -> dict:
+    from intranet_server.schemas.events import EVENTS
     paths, schemas = generated_paths()
     return {
         "openapi": "3.1.0",
@@ -31,6 +32,9 @@ def openapi_document() -> dict:
             },
             "schemas": schemas,
         },
+        # Socket.IO is not HTTP: its events are listed here by name, each with its payload model
+        "x-socketio-events": {name: {"$ref": f"#/components/schemas/{model.__name__}"}
+                              for name, model in sorted(EVENTS.items())},
     }
 
 
@@ -59,7 +63,9 @@ def generated_paths() -> tuple[dict, dict]:
     from pydantic.json_schema import models_json_schema
     found = list(_documented_routes())
     bodies = {m for _, meta in found for m in (meta["body"], meta["query"]) if isinstance(m, type)}
+    from intranet_server.schemas.events import EVENTS
     answers = {m for _, meta in found for m in (meta["response"],) if isinstance(m, type)} | {Error}
+    answers |= set(EVENTS.values())
     keyed = sorted([(m, "validation") for m in bodies] + [(m, "serialization") for m in answers],
                    key=lambda pair: (pair[0].__name__, pair[1]))
     keyed = [(m, mode) for m, mode in keyed if issubclass(m, BaseModel)]

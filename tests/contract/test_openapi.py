@@ -79,3 +79,11 @@ def test_a_drifted_answer_fails_the_check():
         check_response(meta, Response('{"oops": 1}', status=404, mimetype="application/json"))
     check_response(meta, Response('{"error": "not_found", "message": "x"}', status=404,
                                   mimetype="application/json"))
+
+
+def test_every_event_payload_is_in_the_document(document):
+    from intranet_server.schemas.events import EVENTS
+    assert set(document["x-socketio-events"]) == set(EVENTS)
+    for ref in document["x-socketio-events"].values():
+        name = ref["$ref"].rsplit("/", 1)[-1]
+        assert {"room", "seq"} <= set(document["components"]["schemas"][name]["properties"])
