@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 
 from flask import request, session
 from flask_socketio import SocketIO, join_room
@@ -120,6 +121,9 @@ def on_sync(data):
                 continue
         seq = events.current_seq(room)
         answer[room] = {"snapshot": snapshot(room), "seq": seq}
+    if os.environ.get("PTSA_VALIDATE_EVENTS") == "1":   # the test suite's contract check (schemas/events.py)
+        from intranet_server.schemas.events import validate_sync
+        validate_sync({"ok": True, "rooms": answer})
     return {"ok": True, "rooms": answer}
 
 

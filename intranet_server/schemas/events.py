@@ -7,12 +7,14 @@ so a payload that drifts from its model, or an event without a model, fails the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from intranet_server.schemas import Out
+from intranet_server.schemas import Body, Out
 from intranet_server.schemas.auth import BoothRef
-from intranet_server.schemas.queue import IssuedTicket, KioskOut, ServiceOut, TicketOut
+from intranet_server.schemas.common import DB_INT_MAX
+from intranet_server.schemas.queue import BoothState, DisplayState, IssuedTicket, KioskOut, ServiceOut, TicketOut
 from intranet_server.schemas.tasks import AlertOut, TaskOut
 
 
@@ -88,3 +90,81 @@ def validate_event(event: str, message: dict) -> None:
         model.model_validate(message)
     except Exception as exc:
         raise EventSchemaError(f"event {event!r} breaks {model.__name__}: {exc}") from None
+
+
+# ---- the `sync` exchange: what a (re)connecting client sends and the answer it gets ---------------
+
+class SyncRequest(Body):
+    rooms: dict[Annotated[str, Field(max_length=100)], Annotated[int, Field(ge=0, le=DB_INT_MAX)] | None] = Field(
+        max_length=200)
+
+
+class LobbySnapshot(Out):
+    services: list[ServiceOut]
+
+
+class ServiceSnapshot(Out):
+    service: str
+
+
+class StaffSnapshot(Out):
+    kiosks: list[KioskOut]
+
+
+class KioskSnapshot(Out):
+    pass
+
+
+class UnitSnapshot(Out):
+    now: dt.datetime
+    unit: str
+    tasks: list[TaskOut]
+
+
+class SupervisorSnapshot(Out):
+    now: dt.datetime
+    unit: str
+    alerts: list[AlertOut]
+
+
+SNAPSHOTS: dict[str, type[BaseModel]] = {
+    "display": DisplayState, "lobby": LobbySnapshot, "booth": BoothState, "service": ServiceSnapshot,
+    "staff": StaffSnapshot, "kiosk": KioskSnapshot, "unit": UnitSnapshot, "supervisor": SupervisorSnapshot,
+}
+
+
+class RoomReplay(Out):
+    events: list[tuple[str, dict[str, Any]]]
+    seq: int
+
+
+class RoomSnapshot(Out):
+    snapshot: dict[str, Any] | None
+    seq: int
+
+
+class RoomRefused(Out):
+    error: str
+    message: str
+
+
+class SyncAnswer(Out):
+    ok: bool
+    rooms: dict[str, RoomReplay | RoomSnapshot | RoomRefused] | None = None
+    error: str | None = None
+    message: str | None = None
+
+
+def validate_sync(answer: dict) -> None:
+    """The `sync` answer, each snapshot against its room kind's model and each replayed event against its own."""
+    try:
+        SyncAnswer.model_validate(answer)
+        for room, part in (answer.get("rooms") or {}).items():
+            if part.get("snapshot") is not None:
+                SNAPSHOTS[room.partition(":")[0]].model_validate(part["snapshot"])
+            for event, payload in part.get("events", []):
+                validate_event(event, payload)
+    except EventSchemaError:
+        raise
+    except Exception as exc:
+        raise EventSchemaError(f"sync answer breaks its model: {exc}") from None

@@ -63,3 +63,21 @@ def test_real_events_of_a_task_chain_validate(tasks_db, frozen_clock):
     for event, message in sent:
         validate_event(event, message)
         assert message["task"].get("verbs", []) == [] or isinstance(message["task"]["verbs"], list)
+
+
+def test_sync_answers_validate_room_by_room(app, tasks_db, frozen_clock):
+    """A client that reconnects gets snapshots and replays that match their models."""
+    from intranet_server.realtime.sockets import socketio
+    from intranet_server.schemas.events import EventSchemaError, validate_sync
+    new_task()
+    client = app.test_client()
+    client.post("/api/v1/auth/login", json={"username": "sup-phijsk", "password": "demo12345"})
+    io = socketio.test_client(app, flask_test_client=client)
+    answer = io.emit("sync", {"rooms": {"display": None, "lobby": None, "supervisor:PHIJSK": None,
+                                        "staff": 0, "unit:PHIJSK": None}}, callback=True)
+    assert answer["ok"] and set(answer["rooms"]) == {"display", "lobby", "supervisor:PHIJSK", "staff", "unit:PHIJSK"}
+    validate_sync(answer)
+    answer["rooms"]["lobby"]["snapshot"]["services"][0]["surprise"] = 1
+    with pytest.raises(EventSchemaError):
+        validate_sync(answer)
+    io.disconnect()
