@@ -87,3 +87,8 @@ def test_every_event_payload_is_in_the_document(document):
     for ref in document["x-socketio-events"].values():
         name = ref["$ref"].rsplit("/", 1)[-1]
         assert {"room", "seq"} <= set(document["components"]["schemas"][name]["properties"])
+
+
+def test_the_document_is_valid_openapi_3_1(document):
+    from openapi_spec_validator import validate
+    validate(document)
