@@ -55,23 +55,107 @@ CATALOG: dict[str, dict[str, str]] = {
 
 _VERBS_ID = {"complete": "menyelesaikannya", "return": "mengembalikannya", "forward": "meneruskannya",
              "request document": "meminta dokumen", "unclaim": "melepasnya", "reassign": "mengalihkannya"}
-_STATUS_ID = {"open": "masih terbuka", "waiting for the applicant": "menunggu pemohon",
-              "completed": "sudah selesai", "returned to the front office": "dikembalikan ke front office",
-              "cancelled": "dibatalkan"}
+_TASK_STATUS_ID = {"open": "masih terbuka", "waiting for the applicant": "menunggu pemohon",
+                   "completed": "sudah selesai", "returned to the front office": "dikembalikan ke front office",
+                   "cancelled": "dibatalkan"}
+_TICKET_STATUS_ID = {"waiting": "menunggu", "called": "dipanggil", "serving": "sedang dilayani",
+                     "parked": "ditunda", "done": "selesai", "no_show": "tidak hadir", "cancelled": "dibatalkan"}
+_TICKET_VERB_ID = {"call": "dipanggil", "recall": "dipanggil ulang", "start": "mulai dilayani",
+                   "finish": "diselesaikan", "no-show": "ditandai tidak hadir", "park": "ditunda",
+                   "resume": "dilanjutkan", "transfer": "dipindahkan", "reprint": "dicetak ulang"}
 
-# (English message pattern, Indonesian text built from its groups)
-_PRECISE: list[tuple[re.Pattern, object]] = [
-    (re.compile(r"claim the task before you (.+) it"),
-     lambda m: f"Ambil tugas ini terlebih dahulu sebelum {_VERBS_ID.get(m[1], m[1])}."),
-    (re.compile(r"the task is already claimed"), lambda m: "Tugas ini sudah diambil."),
-    (re.compile(r"cannot .+ a task that is (.+)"),
-     lambda m: f"Tindakan ini tidak dapat dilakukan: tugas {_STATUS_ID.get(m[1], m[1])}."),
-    (re.compile(r"'([^']{1,80})': .+", re.S), lambda m: f"Isian '{m[1]}' tidak sesuai. Periksa kembali."),
-    (re.compile(r"wrong username or password"), lambda m: "Nama pengguna atau kata sandi salah."),
-    (re.compile(r"sign in first.*"), lambda m: "Silakan masuk terlebih dahulu."),
-    (re.compile(r"this needs the role .+; you are .+"), lambda m: "Peran Anda tidak berwenang melakukan ini."),
-    (re.compile(r"your account is not assigned to a booth"), lambda m: "Akun Anda belum ditempatkan di booth."),
+
+def _ticket_state(m) -> str:
+    status = _TICKET_STATUS_ID.get(m["status"], m["status"])
+    return f"Tiket yang {status} tidak dapat {_TICKET_VERB_ID.get(m['verb'], m['verb'])}."
+
+
+# The messages an officer meets on the screens, worded in Indonesian: (English pattern, Indonesian
+# template with the pattern's named groups, or a function of the match). Anything else of a code gets
+# the code's general text.
+_PRECISE_TEXTS: list[tuple[str, object]] = [
+    # the task chain
+    (r"claim the task before you (?P<verb>.+) it",
+     lambda m: f"Ambil tugas ini terlebih dahulu sebelum {_VERBS_ID.get(m['verb'], m['verb'])}."),
+    (r"the task is already claimed", "Tugas ini sudah diambil."),
+    (r"cannot .+ a task that is (?P<status>.+)",
+     lambda m: f"Tindakan ini tidak dapat dilakukan: tugas {_TASK_STATUS_ID.get(m['status'], m['status'])}."),
+    (r"cannot .+: the task is not at a unit", "Tindakan ini tidak dapat dilakukan: tugas tidak sedang di unit."),
+    (r"only an echelon-1 receiver \(P1\) forwards a task", "Hanya penerima eselon I (P1) yang meneruskan tugas."),
+    (r"no task (?P<id>\d+)", "Tugas {id} tidak ditemukan."),
+    (r"only the front officer at the booth that sent task (?P<id>\d+) may do this",
+     "Hanya petugas front office di booth pengirim tugas {id} yang dapat melakukan ini."),
+    (r"task (?P<id>\d+) is at (?P<unit>.+); only its receivers may do this",
+     "Tugas {id} sedang di {unit}; hanya penerimanya yang dapat melakukan ini."),
+    (r"task (?P<id>\d+) is held by (?P<who>.+)", "Tugas {id} sedang dipegang oleh {who}."),
+    (r"you have no part in task (?P<id>\d+)", "Anda tidak terlibat dalam tugas {id}."),
+    (r"only a front officer \(P0\) at a booth creates tasks",
+     "Hanya petugas front office (P0) di booth yang dapat membuat tugas."),
+    (r"ticket (?P<n>\S+) was not served at your booth", "Tiket {n} tidak dilayani di booth Anda."),
+    (r"(?P<unit>\S+) is an echelon-2 unit: a task goes to an echelon-1 unit first",
+     "{unit} adalah unit eselon II: tugas dikirim ke unit eselon I terlebih dahulu."),
+    (r"the calendar of (?P<unit>\S+) has no working time: .*", "Kalender {unit} tidak memiliki jam kerja."),
+    (r"task (?P<id>\d+) is already claimed by (?P<who>.+)", "Tugas {id} sudah diambil oleh {who}."),
+    (r"'username' must name a colleague", "Pilih rekan kerja yang dituju."),
+    (r"(?P<who>\S+) is not a (?P<pos>\S+) receiver of (?P<unit>.+)",
+     "{who} bukan penerima {pos} di {unit}."),
+    (r"(?P<who>\S+) already holds task (?P<id>\d+)", "{who} sudah memegang tugas {id}."),
+    (r"(?P<unit>\S+) is not an echelon-2 unit of (?P<parent>\S+)", "{unit} bukan unit eselon II di bawah {parent}."),
+    (r"task (?P<id>\d+)'s answer was already acknowledged", "Jawaban tugas {id} sudah dikonfirmasi."),
+    (r"no alert (?P<id>\d+)", "Peringatan {id} tidak ditemukan."),
+    (r"alert (?P<id>\d+) is outside your units", "Peringatan {id} berada di luar unit Anda."),
+    (r"alert (?P<id>\d+) was acknowledged by (?P<who>.+)", "Peringatan {id} sudah ditanggapi oleh {who}."),
+    (r"unknown unit '(?P<unit>.*)'", "Unit {unit} tidak dikenal."),
+    # the calendar
+    (r"'last' is before 'first'", "Tanggal akhir lebih awal dari tanggal mulai."),
+    (r"an override spans at most a year", "Satu pengaturan kalender paling lama satu tahun."),
+    (r"Ramadan hours apply to the whole office; leave out 'unit'",
+     "Jam kerja Ramadan berlaku untuk seluruh kantor; kosongkan 'unit'."),
+    (r"(?P<kind>\w+) override (?P<first>\S+)\.\.(?P<last>\S+) already covers some of these dates; remove it first",
+     "Pengaturan {kind} {first}..{last} sudah mencakup sebagian tanggal ini; hapus dulu."),
+    (r"no calendar override (?P<id>\d+)", "Pengaturan kalender {id} tidak ditemukan."),
+    # the queue
+    (r"cannot (?P<verb>[a-z-]+) a ticket that is (?P<status>[a-z_]+) \(only when .+\)", _ticket_state),
+    (r"only a front officer \(P0\) at a booth may do this",
+     "Hanya petugas front office (P0) di booth yang dapat melakukan ini."),
+    (r"your account is not assigned to a booth.*", "Akun Anda belum ditempatkan di booth; hubungi administrator."),
+    (r"no ticket (?P<id>\d+)", "Tiket {id} tidak ditemukan."),
+    (r"ticket (?P<n>\S+) is not at your booth", "Tiket {n} tidak berada di booth Anda."),
+    (r"(?P<booth>.+) does not serve (?P<svc>\S+); transfer the ticket first",
+     "{booth} tidak melayani {svc}; pindahkan tiketnya terlebih dahulu."),
+    (r"ticket (?P<n>\S+) is parked at another booth", "Tiket {n} ditunda di booth lain."),
+    (r"ticket (?P<n>\S+) missed its call more than (?P<min>\d+) minutes ago; the visitor needs a new ticket",
+     "Panggilan tiket {n} sudah lewat lebih dari {min} menit; pengunjung perlu mengambil tiket baru."),
+    (r"finish or park (?P<n>\S+) before resuming another visit",
+     "Selesaikan atau tunda {n} sebelum melanjutkan layanan lain."),
+    (r"ticket (?P<n>\S+) is at another booth", "Tiket {n} berada di booth lain."),
+    (r"ticket (?P<n>\S+) is already in (?P<svc>\S+)", "Tiket {n} sudah berada di layanan {svc}."),
+    (r"this ticket was issued by another kiosk", "Tiket ini dicetak oleh kiosk lain."),
+    (r"(?P<booth>.+) does not serve ticket (?P<n>\S+)", "{booth} tidak melayani tiket {n}."),
+    (r"ticket (?P<n>\S+) is (?P<status>\S+); there is nothing to reprint",
+     lambda m: f"Tiket {m['n']} {_TICKET_STATUS_ID.get(m['status'], m['status'])}; "
+               "tidak ada yang perlu dicetak ulang."),
+    (r"the kiosk that issued (?P<n>\S+) is no longer registered", "Kiosk yang mencetak {n} sudah tidak terdaftar."),
+    (r"(?P<booth>.+) serves no service; ask the administrator",
+     "{booth} belum melayani layanan apa pun; hubungi administrator."),
+    (r"unknown service '(?P<svc>.*)'", "Layanan {svc} tidak dikenal."),
+    (r"no more than (?P<max>\d+) tickets per service per day", "Paling banyak {max} tiket per layanan per hari."),
+    # signing in, kiosks, the transport
+    (r"wrong username or password", "Nama pengguna atau kata sandi salah."),
+    (r"sign in first.*", "Silakan masuk terlebih dahulu."),
+    (r"this needs the role .+; you are .+", "Peran Anda tidak berwenang melakukan ini."),
+    (r"this endpoint needs 'Authorization: Bearer <kiosk token>'", "Permintaan ini memerlukan token kiosk."),
+    (r"unknown kiosk token", "Token kiosk tidak dikenal."),
+    (r"this kiosk token has been revoked", "Token kiosk ini sudah dicabut."),
+    (r"send the body as JSON.*", "Kirim data sebagai JSON (Content-Type: application/json)."),
+    (r"the body must be a JSON object", "Data harus berupa objek JSON."),
+    (r"request body larger than (?P<kib>\d+) KiB", "Data yang dikirim lebih besar dari {kib} KiB."),
+    (r"ticket id must be a whole number", "Nomor tiket harus bilangan bulat."),
+    # a field the models refused: "'<field>': <pydantic's reason>", or an action's own field check
+    (r"'(?P<field>[^']{1,80})': .+", "Isian '{field}' tidak sesuai. Periksa kembali."),
+    (r"'(?P<field>[^']{1,80})' (?:must|is) .+", "Isian '{field}' tidak sesuai. Periksa kembali."),
 ]
+_PRECISE = [(re.compile(pattern, re.S), build) for pattern, build in _PRECISE_TEXTS]
 
 
 def text(code: str, language: str) -> str | None:
@@ -86,5 +170,5 @@ def localize(code: str, message: str, language: str) -> str:
     for pattern, build in _PRECISE:
         match = pattern.fullmatch(message)
         if match:
-            return build(match)
+            return build(match) if callable(build) else build.format(**match.groupdict())
     return text(code, language) or message

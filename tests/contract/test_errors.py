@@ -2,6 +2,7 @@
 in the requester's language with the English detail beside it."""
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -91,3 +92,53 @@ def test_localize_keeps_bilingual_messages_whole():
     both = "Kuota antrean hari ini sudah habis / Today's ticket quota is used up"
     assert localize("daily_cap_reached", both, "id") == both
     assert localize("unknown_code", "something", "id") == "something"
+
+
+# Raised only by `ptsa` commands on the server's console, never in an API answer.
+CONSOLE_ONLY = {"kiosk name: letters, digits, '.', '_' or '-', at most 64 characters",
+                "a kiosk named '7' exists; revoke it or pick another name", "no kiosk named '7'"}
+API_FILES = ["actions/queue.py", "actions/tasks.py", "actions/kiosks.py", "http.py", "api/*.py"]
+ERRORS = {"ActionError", "Invalid", "NotFound", "Forbidden", "Unauthorized", "Conflict"}
+
+
+def _sample(node):
+    """The message a raise builds, with every interpolated value written as 7 ('7' for !r)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else ("'7'" if v.conversion == ord("r") else "7")
+                       for v in node.values)
+    return None   # str(exc): the rules' messages, sampled by the tests above
+
+
+def raised_messages():
+    for pattern in API_FILES:
+        for path in sorted(ROOT.glob(pattern)):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args
+                        and getattr(node.exc.func, "id", None) in ERRORS):
+                    message = _sample(node.exc.args[0])
+                    if message is not None:
+                        yield f"{path.name}:{node.lineno}", message
+
+
+def test_every_message_an_api_answer_can_carry_has_its_own_indonesian_wording():
+    messages = list(raised_messages())
+    assert len(messages) > 60
+    untranslated = [(where, message) for where, message in messages
+                    if message not in CONSOLE_ONLY and " / " not in message
+                    and localize("no_such_code", message, "id") == message]
+    assert not untranslated, untranslated
+
+
+def test_the_rules_transition_messages_read_in_indonesian():
+    from intranet_server.rules import queue as queue_rules
+    from intranet_server.rules import tasks as task_rules
+    for verb, (statuses, _where, _held) in task_rules.VERBS.items():
+        for status in set(task_rules.STATUSES) - set(statuses):
+            try:
+                task_rules.check_transition(verb, status, "p1", True)
+            except task_rules.TransitionError as exc:
+                assert localize("no_such_code", str(exc), "id") != str(exc), str(exc)
+    exc = queue_rules.TransitionError("finish", "waiting")
+    assert localize("bad_state", str(exc), "id") == "Tiket yang menunggu tidak dapat diselesaikan."
