@@ -9,8 +9,8 @@ from intranet_server.schemas import Body, Out
 
 
 class Login(Body):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+    password: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00]+$")
 
 
 class BoothRef(Out):

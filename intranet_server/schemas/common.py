@@ -12,11 +12,13 @@ from intranet_server.schemas import Out
 DB_INT_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=DB_INT_MAX, strict=True)]
 Count = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
-Code = Annotated[str, Field(min_length=1, max_length=32)]          # a service or unit code
-ShortText = Annotated[str, Field(max_length=255)]
-LongText = Annotated[str, Field(max_length=5000)]
-Username = Annotated[str, Field(min_length=1, max_length=64)]
-Language = Annotated[str, Field(pattern="^(id|en)$")]
+# No control characters in codes and names, no NUL anywhere (PostgreSQL refuses it in text: a 500).
+NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
+NO_NUL = r"^[^\x00]*$"
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=NO_CONTROL)]   # a service or unit code
+ShortText = Annotated[str, Field(max_length=255, pattern=NO_NUL)]
+LongText = Annotated[str, Field(max_length=5000, pattern=NO_NUL)]
+Username = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_CONTROL)]
 
 
 def _sane_year(value: dt.date) -> dt.date:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from intranet_server.schemas import Body, Out
-from intranet_server.schemas.common import Code, Id, LongText, Names, Username, list_of
+from intranet_server.schemas.common import NO_NUL, Code, Id, LongText, Names, Username, list_of
 
 TaskStatus = Literal["open", "waiting", "done", "returned", "cancelled"]
 Position = Literal["p0", "p1", "p2"]
@@ -21,8 +21,8 @@ OutboxStatus = Literal["pending", "sending", "sent", "failed"]
 
 class CreateTask(Body):
     ticket_id: Id
-    summary: str = Field(min_length=1, max_length=500)
-    contact: str | None = Field(default=None, max_length=120)
+    summary: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    contact: str | None = Field(default=None, max_length=120, pattern=NO_NUL)
     notes: LongText | None = None
     unit: Code | None = Field(default=None, examples=["PHIJSK"], description="another echelon-1 unit")
 

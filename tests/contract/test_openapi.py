@@ -92,3 +92,11 @@ def test_every_event_payload_is_in_the_document(document):
 def test_the_document_is_valid_openapi_3_1(document):
     from openapi_spec_validator import validate
     validate(document)
+
+
+def test_nul_and_control_characters_are_refused_before_the_database(client, kiosk_token):
+    auth = {"Authorization": f"Bearer {kiosk_token}"}
+    assert client.post("/api/v1/tickets", json={"service": "P\x00P"}, headers=auth).status_code == 422
+    assert client.post("/api/v1/auth/login", json={"username": "p0-03\x00", "password": "x"}).status_code == 422
+    client.post("/api/v1/auth/login", json={"username": "p0-03", "password": "demo12345"})
+    assert client.post("/api/v1/tasks", json={"ticket_id": 1, "summary": "a\x00b"}).status_code == 422
