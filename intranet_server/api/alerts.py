@@ -65,7 +65,7 @@ def list_outbox():
 
 @api.post("/outbox/retry")
 @doc(summary="Queue failed messages again (admin); without `ids`, every failed message", tags=["alerts"],
-     body=RetryOutbox, response=Retried)
+     body=RetryOutbox, response=Retried, body_required=False)
 def retry_outbox():
     current_staff("admin")
     data = parse(RetryOutbox, body(required=False))

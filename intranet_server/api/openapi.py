@@ -104,7 +104,7 @@ def generated_paths() -> tuple[dict, dict]:
             if params:
                 op["parameters"] = params
             if meta["body"] is not None and method in ("POST", "PUT", "PATCH"):
-                op["requestBody"] = {"required": meta.get("body_required", True),
+                op["requestBody"] = {"required": meta["body_required"],
                                      "content": {"application/json": {"schema": schema_of(meta["body"],
                                                                                           "validation")}}}
             paths.setdefault(_openapi_path(rule.rule), {})[method.lower()] = op

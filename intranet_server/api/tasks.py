@@ -71,13 +71,13 @@ def get_task(task_id: int):
 
 
 def _verb(name, model, call, summary: str, who: str, roles=("p1", "p2")):
-    @doc(summary=f"{summary} ({who})", tags=["tasks"], body=model, response=TaskDetail)
+    @doc(summary=f"{summary} ({who})", tags=["tasks"], body=model, response=TaskDetail,
+         body_required=model is not NoBody)
     def handler(task_id: int):
         staff = current_staff(*roles)
         # an empty body is `{}`: the model then says which field is missing
         data = parse(model, body(required=False))
         return _answer(call(staff, task_id, data))
-    handler.__openapi__["body_required"] = model is not NoBody
     api.add_url_rule(f"/tasks/<int:task_id>/{name}", f"task_{name.replace('-', '_')}", handler, methods=["POST"])
 
 

@@ -100,3 +100,9 @@ def test_nul_and_control_characters_are_refused_before_the_database(client, kios
     assert client.post("/api/v1/auth/login", json={"username": "p0-03\x00", "password": "x"}).status_code == 422
     client.post("/api/v1/auth/login", json={"username": "p0-03", "password": "demo12345"})
     assert client.post("/api/v1/tasks", json={"ticket_id": 1, "summary": "a\x00b"}).status_code == 422
+
+
+def test_verbs_without_input_take_an_empty_body(client, document):
+    assert document["paths"]["/tasks/{task_id}/claim"]["post"]["requestBody"]["required"] is False
+    assert document["paths"]["/outbox/retry"]["post"]["requestBody"]["required"] is False
+    assert document["paths"]["/tasks/{task_id}/complete"]["post"]["requestBody"]["required"] is True
