@@ -1,0 +1,207 @@
+"""`ptsa check`: is this installation ready? One plain verdict line per item:
+
+    OK    settings   /etc/ptsa/ptsa.toml
+    WARN  sms        not configured: alerts by SMS are off
+    FAIL  database   2 migrations pending (0004_x, 0005_y): run `ptsa init`
+
+Settings, catalog, database schema, SMTP and SMS reachability (connect only: no message is sent)
+and, with `--printer SPEC`, a kiosk's printer. Any FAIL makes the exit code non-zero.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import ssl
+import tomllib
+from configparser import ConfigParser, Error as ConfigParserError
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    item: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.verdict:<5} {self.item:<9} {self.detail}"
+
+
+def check_settings(environ=None) -> tuple[list[Verdict], dict | None]:
+    from intranet_server.config import DEFAULTS, ConfigError, load_settings
+    env = os.environ if environ is None else environ
+    path = env.get("PTSA_CONFIG")
+    try:
+        settings = load_settings(environ=env)
+    except ConfigError as exc:
+        return [Verdict(FAIL, "settings", str(exc))], None
+    if not path:
+        return [Verdict(WARN, "settings", "no settings file (PTSA_CONFIG is not set): built-in defaults "
+                                           "and PTSA_* variables only")], settings
+    unknown = []
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    for section, values in data.items():
+        if section not in DEFAULTS:
+            unknown.append(f"[{section}]")
+        elif isinstance(values, dict):
+            unknown += [f"{section}.{key}" for key in values if key not in DEFAULTS[section] and key != "gateway"]
+    if unknown:
+        return [Verdict(WARN, "settings", f"{path}: unknown setting(s) {', '.join(unknown)} "
+                                           "(a typo? they are ignored)")], settings
+    return [Verdict(OK, "settings", path)], settings
+
+
+def check_catalog(path: str | None) -> Verdict:
+    from db.catalog import DEFAULT_CATALOG, CatalogError, read_catalog
+    path = path or DEFAULT_CATALOG
+    try:
+        catalog = read_catalog(path)
+    except CatalogError as exc:
+        return Verdict(FAIL, "catalog", str(exc))
+    except OSError as exc:
+        return Verdict(FAIL, "catalog", f"{path}: {exc.strerror or exc}")
+    counts = {name: len(getattr(catalog, name, []) or []) for name in ("units", "services", "booths")}
+    return Verdict(OK, "catalog", f"{path}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+def check_database(settings: dict) -> Verdict:
+    import db
+    from intranet_server.ops.backup import redact
+    url = settings["database"]["url"]
+    shown = redact(url)
+    try:
+        db.connect(url)
+        with db.database.connection_context():
+            db.database.execute_sql("SELECT 1")
+            pending = db.pending_migrations()
+            if pending:
+                return Verdict(FAIL, "database", f"{shown}: {len(pending)} migration(s) pending "
+                                                 f"({', '.join(pending)}): run `ptsa init`")
+            from db.models import Service
+            if not Service.select().exists():
+                return Verdict(WARN, "database", f"{shown}: schema up to date but no services: "
+                                                 "load the catalog with `ptsa init`")
+    except Exception as exc:   # noqa: BLE001 - unreachable, wrong password, unreadable file...
+        return Verdict(FAIL, "database", f"{shown}: {' '.join(str(exc).split())[:300]}")
+    return Verdict(OK, "database", f"{shown}: schema up to date")
+
+
+def _used(settings: dict, channel: str) -> bool:
+    sla = settings["sla"]
+    return any(channel in sla[key] for key in ("warning_channels", "breach_channels", "escalation_channels"))
+
+
+def check_smtp(settings: dict) -> Verdict:
+    from intranet_server.sla.notify_test import NotifyError, smtp_session
+    smtp = settings["smtp"]
+    if not smtp["host"]:
+        if _used(settings, "email"):
+            return Verdict(WARN, "smtp", "not configured ([smtp] host is empty): alerts by e-mail are off")
+        return Verdict(OK, "smtp", "not configured (no alert level uses e-mail)")
+
+    def noop(client) -> str:
+        code, text = client.noop()
+        return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+    try:
+        answer = smtp_session(smtp, noop)
+    except NotifyError as exc:
+        return Verdict(FAIL, "smtp", str(exc))
+    how = "TLS" if smtp["ssl"] else "STARTTLS" if smtp["starttls"] else "plain"
+    login = ", logged in" if smtp["username"] else ""
+    return Verdict(OK, "smtp", f"{smtp['host']}:{smtp['port']} ({how}{login}) answers: {answer}")
+
+
+def _gammu_folders(config: Path) -> dict[str, Path]:
+    parser = ConfigParser(interpolation=None)
+    parser.read(config, encoding="utf-8")
+    section = next((s for s in parser.sections() if s.lower() == "smsd"), None)
+    if section is None:
+        raise ValueError(f"{config} has no [smsd] section")
+    values = {k.lower(): v for k, v in parser.items(section)}
+    if values.get("service", "").lower() != "files":
+        return {}
+    return {name: Path(values[f"{name}path"]) for name in ("outbox", "sent", "error") if f"{name}path" in values}
+
+
+def check_sms(settings: dict) -> Verdict:
+    sms = settings["sms"]
+    if sms["kind"] == "gammu":
+        program = shutil.which(sms["gammu_inject"])
+        if program is None:
+            return Verdict(FAIL, "sms", f"gammu: {sms['gammu_inject']} not found (apt-get install gammu-smsd)")
+        config = Path(sms["gammu_config"])
+        if not config.is_file() or not os.access(config, os.R_OK):
+            return Verdict(FAIL, "sms", f"gammu: cannot read {config} ([sms] gammu_config)")
+        try:
+            folders = _gammu_folders(config)
+        except (ConfigParserError, ValueError, OSError) as exc:
+            return Verdict(FAIL, "sms", f"gammu: {config}: {exc}")
+        outbox = folders.get("outbox")
+        if outbox is not None and not os.access(outbox, os.W_OK):
+            return Verdict(FAIL, "sms", f"gammu: cannot write to the daemon's outbox {outbox}")
+        errors = folders.get("error")
+        failed = len([p for p in errors.iterdir() if p.is_file()]) if errors and errors.is_dir() else 0
+        waiting = len([p for p in outbox.iterdir() if p.is_file()]) if outbox and outbox.is_dir() else 0
+        detail = f"gammu via {config}" + (f": {waiting} waiting in {outbox}" if outbox else "")
+        if failed:
+            return Verdict(WARN, "sms", f"{detail}; {failed} message(s) the modem could not send in {errors}")
+        return Verdict(OK, "sms", detail)
+    if not sms["url"]:
+        if _used(settings, "sms"):
+            return Verdict(WARN, "sms", "not configured ([sms] url is empty): alerts by SMS are off")
+        return Verdict(OK, "sms", "not configured (no alert level uses SMS)")
+    parsed = urlparse(sms["url"])
+    host, port = parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80)
+    from intranet_server.rules.durations import parse_duration
+    timeout = parse_duration(sms["timeout"]).total_seconds()
+    try:   # reach only: TCP (and TLS) connect, no request, no message
+        with socket.create_connection((host, port), timeout=timeout) as conn:
+            if parsed.scheme == "https":
+                with ssl.create_default_context().wrap_socket(conn, server_hostname=host):
+                    pass
+    except ConnectionRefusedError:
+        return Verdict(FAIL, "sms", f"connection refused by {host}:{port} (is the gateway running? [sms] url)")
+    except (socket.timeout, TimeoutError):
+        return Verdict(FAIL, "sms", f"timeout: {host}:{port} did not answer within {sms['timeout']}")
+    except ssl.SSLError as exc:
+        return Verdict(FAIL, "sms", f"TLS failed with {host}:{port}: {exc.reason or exc}")
+    except OSError as exc:
+        return Verdict(FAIL, "sms", f"cannot reach {host}:{port}: {exc.strerror or exc}")
+    return Verdict(OK, "sms", f"{sms['kind']} gateway {host}:{port} accepts connections")
+
+
+def check_printer(spec: str, paper_mm: int = 80) -> Verdict:
+    from printer.errors import PrinterSpecError
+    from printer.ticket_printer import TicketPrinter
+    try:
+        status = TicketPrinter(spec, paper_mm=paper_mm).status()
+    except PrinterSpecError as exc:
+        return Verdict(FAIL, "printer", str(exc))
+    if status.online is False:
+        return Verdict(FAIL, "printer", f"{spec}: offline: {status.detail}")
+    if status.paper == "out":
+        return Verdict(FAIL, "printer", f"{spec}: out of paper")
+    if status.paper == "near_end":
+        return Verdict(WARN, "printer", f"{spec}: paper nearly finished")
+    if status.online is None:
+        return Verdict(WARN, "printer", f"{spec}: status unknown ({status.detail}); try `ptsa print-test`")
+    return Verdict(OK, "printer", f"{spec}: online, paper {status.paper}")
+
+
+def run(catalog: str | None = None, printer: str | None = None, environ=None) -> list[Verdict]:
+    verdicts, settings = check_settings(environ)
+    verdicts.append(check_catalog(catalog))
+    if settings is None:
+        verdicts.append(Verdict(FAIL, "database", "not checked: the settings do not load"))
+        return verdicts
+    verdicts.append(check_database(settings))
+    verdicts.append(check_smtp(settings))
+    verdicts.append(check_sms(settings))
+    if printer:
+        verdicts.append(check_printer(printer, int(settings["kiosk"]["paper_mm"])))
+    return verdicts
