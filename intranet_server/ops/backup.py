@@ -54,9 +54,9 @@ def _sqlite_path(url: str) -> Path:
 
 def redact(url: str) -> str:
     parsed = urlparse(url)
-    if parsed.password:
-        parsed = parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@"))
-    return parsed.geturl()
+    if not parsed.password:
+        return url
+    return parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@")).geturl()
 
 
 def _pg_env(url: str) -> tuple[list[str], dict]:

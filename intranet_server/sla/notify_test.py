@@ -47,6 +47,8 @@ def smtp_error(exc: BaseException, smtp: dict, stage: str = "") -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return f"{where} refused the recipient: " + "; ".join(
             _reply(code, text) for code, text in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):
+        exc = TimeoutError(str(exc))   # smtplib reports a silent peer as a disconnection
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return f"{where} closed the connection{(' during ' + stage) if stage else ''}: {exc}"
     if isinstance(exc, ssl.SSLError):

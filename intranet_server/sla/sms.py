@@ -56,6 +56,11 @@ def send_gammu(to: str, message: str, sms: dict) -> str:
     program = shutil.which(sms["gammu_inject"])
     if program is None:
         raise RuntimeError(f"{sms['gammu_inject']} not found (apt-get install gammu-smsd)")
+    try:
+        open(sms["gammu_config"], "rb").close()
+    except OSError as exc:
+        raise RuntimeError(f"cannot read the gammu-smsd config {sms['gammu_config']}: {exc.strerror} "
+                           "([sms] gammu_config)") from None
     # -len: one long (multipart) message rather than a refusal past 160 characters.
     command = [program, "-c", sms["gammu_config"], "TEXT", normalize_number(to),
                "-len", str(max(160, len(message))), "-text", message]
@@ -66,8 +71,9 @@ def send_gammu(to: str, message: str, sms: dict) -> str:
                               timeout=parse_duration(sms["timeout"]).total_seconds())
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"gammu-smsd-inject did not finish within {sms['timeout']}") from None
-    output = " ".join(line.strip() for line in (done.stdout + done.stderr).splitlines()
-                      if line.strip() and "No PIN code" not in line)
+    # the injector's own chatter ("No PIN code", "160 / 0" for -len) is not the answer
+    output = " ".join(line.strip() for line in (done.stderr + done.stdout).splitlines()
+                      if line.strip() and "No PIN code" not in line and not re.fullmatch(r"\d+ / \d+", line.strip()))
     if done.returncode != 0:
         raise RuntimeError(f"gammu-smsd-inject failed (exit {done.returncode}): {output[:300]}")
     written = [line.strip() for line in done.stdout.splitlines() if line.startswith("Written message")]
