@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import ssl
 import tomllib
 from configparser import ConfigParser, Error as ConfigParserError
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 
@@ -62,7 +59,8 @@ def check_catalog(path: str | None) -> Verdict:
     try:
         catalog = read_catalog(path)
     except CatalogError as exc:
-        return Verdict(FAIL, "catalog", str(exc))
+        message = str(exc)
+        return Verdict(FAIL, "catalog", message if str(path) in message else f"{path}: {message}")
     except OSError as exc:
         return Verdict(FAIL, "catalog", f"{path}: {exc.strerror or exc}")
     counts = {name: len(getattr(catalog, name, []) or []) for name in ("units", "services", "booths")}
@@ -125,7 +123,8 @@ def _gammu_folders(config: Path) -> dict[str, Path]:
     values = {k.lower(): v for k, v in parser.items(section)}
     if values.get("service", "").lower() != "files":
         return {}
-    return {name: Path(values[f"{name}path"]) for name in ("outbox", "sent", "error") if f"{name}path" in values}
+    keys = {"outbox": "outboxpath", "sent": "sentsmspath", "error": "errorsmspath"}
+    return {name: Path(values[key]) for name, key in keys.items() if key in values}
 
 
 def check_sms(settings: dict) -> Verdict:
@@ -155,24 +154,17 @@ def check_sms(settings: dict) -> Verdict:
         if _used(settings, "sms"):
             return Verdict(WARN, "sms", "not configured ([sms] url is empty): alerts by SMS are off")
         return Verdict(OK, "sms", "not configured (no alert level uses SMS)")
-    parsed = urlparse(sms["url"])
-    host, port = parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80)
+    import requests
+
     from intranet_server.rules.durations import parse_duration
-    timeout = parse_duration(sms["timeout"]).total_seconds()
-    try:   # reach only: TCP (and TLS) connect, no request, no message
-        with socket.create_connection((host, port), timeout=timeout) as conn:
-            if parsed.scheme == "https":
-                with ssl.create_default_context().wrap_socket(conn, server_hostname=host):
-                    pass
-    except ConnectionRefusedError:
-        return Verdict(FAIL, "sms", f"connection refused by {host}:{port} (is the gateway running? [sms] url)")
-    except (socket.timeout, TimeoutError):
-        return Verdict(FAIL, "sms", f"timeout: {host}:{port} did not answer within {sms['timeout']}")
-    except ssl.SSLError as exc:
-        return Verdict(FAIL, "sms", f"TLS failed with {host}:{port}: {exc.reason or exc}")
-    except OSError as exc:
-        return Verdict(FAIL, "sms", f"cannot reach {host}:{port}: {exc.strerror or exc}")
-    return Verdict(OK, "sms", f"{sms['kind']} gateway {host}:{port} accepts connections")
+    from intranet_server.sla.notify_test import sms_error
+    try:   # HEAD: reach the gateway without sending anything; any HTTP answer means it is there
+        response = requests.head(sms["url"], timeout=parse_duration(sms["timeout"]).total_seconds(),
+                                 allow_redirects=False)
+    except requests.RequestException as exc:
+        return Verdict(FAIL, "sms", sms_error(exc, sms))
+    return Verdict(OK, "sms", f"{sms['kind']} gateway {sms['url']} answers (HTTP {response.status_code} "
+                              "to HEAD; no message sent)")
 
 
 def check_printer(spec: str, paper_mm: int = 80) -> Verdict:

@@ -22,10 +22,10 @@ from tests.support.services import fresh_postgres_database
 def issue_tickets(server: LiveServer, count: int) -> list[str]:
     token = server.kiosk_token(f"kiosk-{count}")
     numbers = []
-    for i in range(count):
+    for _ in range(count):
         r = requests.post(server.url + "/api/v1/tickets", headers={"Authorization": f"Bearer {token}"},
-                          json={"service": "PP", "priority": None, "idempotency_key": uuid.uuid4().hex, "language": "id"},
-                          timeout=10)
+                          json={"service": "PP", "priority": None, "idempotency_key": uuid.uuid4().hex,
+                                "language": "id"}, timeout=10)
         assert r.status_code == 201, r.text
         numbers.append(r.json()["number"])
     return numbers
