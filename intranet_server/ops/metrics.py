@@ -19,8 +19,9 @@ import time
 
 from flask import Response, current_app, g, jsonify, request
 from peewee import fn
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.exposition import choose_encoder
 
 log = logging.getLogger(__name__)
 REGISTRY = CollectorRegistry(auto_describe=False)
@@ -132,7 +133,9 @@ def metrics_view():
     if not allowed(current_app.config["PTSA"]):
         return jsonify({"error": "forbidden", "message": "metrics are open to the addresses in [metrics] allow "
                                                          "or with Authorization: Bearer <[metrics] token>"}), 403
-    return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)
+    # the format the scraper asks for (Prometheus text, or OpenMetrics), as prometheus-client negotiates it
+    encoder, content_type = choose_encoder(request.headers.get("Accept"))
+    return Response(encoder(REGISTRY), headers={"Content-Type": content_type})
 
 
 def _start_timer():
