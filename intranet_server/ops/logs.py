@@ -10,7 +10,7 @@ import sys
 import time
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "remote_addr", "user_agent")
+ACCESS_FIELDS = ("method", "scheme", "host", "path", "status", "duration_ms", "remote_addr", "user_agent")
 
 
 class JsonFormatter(logging.Formatter):
@@ -58,7 +58,8 @@ def register_access_log(app) -> None:
         started = g.pop("ptsa_access_started", None)
         duration = round((time.perf_counter() - started) * 1000, 2) if started is not None else None
         access.info("%s %s %s", request.method, request.full_path.rstrip("?"), response.status_code,
-                    extra={"method": request.method, "path": request.full_path.rstrip("?"),
+                    extra={"method": request.method, "scheme": request.scheme, "host": request.host,
+                           "path": request.full_path.rstrip("?"),
                            "status": response.status_code, "duration_ms": duration,
                            "remote_addr": request.remote_addr, "user_agent": request.user_agent.string})
         return response

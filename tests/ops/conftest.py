@@ -4,6 +4,7 @@ backend and the dummy phone driver."""
 from __future__ import annotations
 
 import copy
+import sys
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from intranet_server import sla
 from tests.sla.sinks import Mailbox, SmsSink
-from tests.support.live import free_port
+from tests.support.live import ROOT, LiveServer, free_port
 from tests.support.services import unavailable
 
 
@@ -178,3 +179,27 @@ def gammu_stopped(tmp_path):
 def sms_env(gammu: Gammu) -> dict:
     return {"PTSA_SMS_KIND": "gammu", "PTSA_SMS_GAMMU_CONFIG": str(gammu.config)}
 
+
+
+class AccessLogServer(LiveServer):
+    """`ptsa serve --access-log`: the same real server, logging one line per request."""
+
+    def start(self, timeout: float = 30) -> "AccessLogServer":
+        import requests
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "intranet_server.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--access-log"], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not answer /healthz within {timeout}s:\n{self.log()}")

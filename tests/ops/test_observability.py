@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
@@ -19,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from db.task_models import Outbox
 from intranet_server import clock
 from intranet_server.sla import engine
-from tests.support.live import ROOT, LiveServer
+from tests.ops.conftest import AccessLogServer
 from tests.tasks.helpers import new_task
 
 M = dt.timedelta(minutes=1)
@@ -134,25 +129,11 @@ def test_healthz_reports_the_outbox_backlog_and_the_sweeper(client, frozen_clock
 
 
 def test_a_running_server_reports_sockets_sweeper_and_json_logs(tmp_path):
-    server = LiveServer(tmp_path / "d", env={"PTSA_SERVER_LOG_FORMAT": "json"})
+    server = AccessLogServer(tmp_path / "d", env={"PTSA_SERVER_LOG_FORMAT": "json"})
     server.init()
-    # as `ptsa serve --access-log` would run: one JSON line per request too
-    server.data_dir.mkdir(parents=True, exist_ok=True)
-    log = open(server.log_path, "ab")
-    server.proc = subprocess.Popen(
-        [sys.executable, "-m", "intranet_server.cli", "serve", "--host", "127.0.0.1", "--port", str(server.port),
-         "--access-log"], env=server.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server.start()   # `ptsa serve --access-log`: one JSON line per request too
     display = socketio_client.Client(reconnection=False)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline and server.proc.poll() is None, server.log()
-            time.sleep(0.1)
         display.connect(server.url, transports=["websocket"], wait_timeout=10)
         got = samples(requests.get(server.url + "/metrics", timeout=10).text)
         assert got[("ptsa_screens_connected", (("room", "display"),))] == 1
@@ -164,9 +145,7 @@ def test_a_running_server_reports_sockets_sweeper_and_json_logs(tmp_path):
         requests.get(server.url + "/api/v1/services?x=1", timeout=10)
     finally:
         display.disconnect()
-        os.killpg(server.proc.pid, signal.SIGTERM)
-        server.proc.wait(10)
-        log.close()
+        server.stop()
     lines = [line for line in server.log().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]   # every line is one JSON object
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
