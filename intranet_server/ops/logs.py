@@ -30,8 +30,9 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(settings: dict, level: int = logging.INFO, stream=None) -> None:
-    """Replace the root logger's handlers with one on standard output in the configured format."""
-    handler = logging.StreamHandler(stream or sys.stdout)
+    """Replace the root logger's handlers with one on standard error (as logging.basicConfig did) in
+    the configured format."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     if settings["server"]["log_format"] == "json":
         handler.setFormatter(JsonFormatter())
     else:

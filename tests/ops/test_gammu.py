@@ -8,13 +8,16 @@ import datetime as dt
 
 import pytest
 
+from db.models import Staff
 from db.task_models import Outbox
 from intranet_server import clock, sla
 from intranet_server.config import ConfigError, load_settings
-from intranet_server.sla import outbox
+from intranet_server.sla import engine, outbox
+from intranet_server.sla.sms import normalize_number
 from intranet_server.sla.notify_test import send_test
 from tests.ops.conftest import sms_env
 from tests.support.live import LiveServer
+from tests.tasks.helpers import new_task
 
 
 def gammu_settings(settings, gammu, **extra):
@@ -41,17 +44,23 @@ def test_the_setting_accepts_gammu_under_kind_or_gateway(tmp_path):
         load_settings(str(path), environ={})
 
 
-def test_an_alert_sms_goes_through_the_daemon_to_its_sent_folder(ops_settings, gammu):
-    gammu_settings(ops_settings, gammu)
-    assert sla.channel_enabled("sms")   # no [sms] url needed for gammu
-    row = queue_sms("0812-3456-7890", "PTSA: tugas T-12 melewati batas waktu")
+def test_an_alert_sms_goes_through_the_daemon_to_its_sent_folder(ops_settings, gammu, frozen_clock):
+    settings = gammu_settings(ops_settings, gammu)
+    settings["smtp"]["host"] = ""                # SMS only
+    assert sla.channel_enabled("sms")            # no [sms] url needed for gammu
+    new_task()                                   # nobody picks it up: a breach after 15 minutes
+    clock.advance(dt.timedelta(minutes=16))
+    engine.sweep()
+    [row] = Outbox.select().where(Outbox.channel == "sms")
+    phone = normalize_number(Staff.get(Staff.username == "sup-phijsk").phone)
+    assert normalize_number(row.address) == phone
     outbox.deliver_due(clock.now())
     row = Outbox.get_by_id(row.id)
     assert (row.status, row.last_error) == ("sent", "")
     [sent] = gammu.wait_sent(1)
-    assert "+6281234567890" in sent.name
+    assert phone in sent.name
     assert gammu.files("error") == []
-    assert "Transmitted" in gammu.log.read_text()
+    assert f"to {phone}" in gammu.log.read_text()   # "Transmitted OUTC… (total: 1) to +62…"
 
 
 def test_notify_test_reports_the_daemons_message_id(ops_settings, gammu_stopped):
