@@ -127,6 +127,25 @@ def _gammu_folders(config: Path) -> dict[str, Path]:
     return {name: Path(values[key]) for name, key in keys.items() if key in values}
 
 
+def _gammu_monitor(sms: dict) -> tuple[bool, str]:
+    """Ask the running daemon for its state (gammu-smsd-monitor reads its shared memory)."""
+    import subprocess
+    program = shutil.which("gammu-smsd-monitor")
+    if program is None:
+        return True, "not asked: gammu-smsd-monitor not installed"
+    try:
+        done = subprocess.run([program, "-c", sms["gammu_config"], "-n", "1", "-d", "0"], capture_output=True,
+                              text=True, timeout=10, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return False, "gammu-smsd-monitor did not answer"
+    if done.returncode != 0:
+        reason = [line.split(": ", 1)[-1] for line in (done.stderr + done.stdout).splitlines() if "Failed" in line]
+        return False, reason[0] if reason else f"gammu-smsd-monitor exit {done.returncode}"
+    values = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    return True, (f"signal {values.get('NetworkSignal', '?')}%, sent {values.get('Sent', '?')}, "
+                  f"failed {values.get('Failed', '?')}")
+
+
 def check_sms(settings: dict) -> Verdict:
     sms = settings["sms"]
     if sms["kind"] == "gammu":
@@ -143,10 +162,15 @@ def check_sms(settings: dict) -> Verdict:
         outbox = folders.get("outbox")
         if outbox is not None and not os.access(outbox, os.W_OK):
             return Verdict(FAIL, "sms", f"gammu: cannot write to the daemon's outbox {outbox}")
+        running, state = _gammu_monitor(sms)
+        if not running:
+            return Verdict(FAIL, "sms", f"gammu: gammu-smsd does not run ({state}); SMS wait in its outbox "
+                                        "until it does (systemctl start gammu-smsd)")
         errors = folders.get("error")
         failed = len([p for p in errors.iterdir() if p.is_file()]) if errors and errors.is_dir() else 0
         waiting = len([p for p in outbox.iterdir() if p.is_file()]) if outbox and outbox.is_dir() else 0
-        detail = f"gammu via {config}" + (f": {waiting} waiting in {outbox}" if outbox else "")
+        detail = (f"gammu via {config}: gammu-smsd runs ({state})"
+                  + (f", {waiting} waiting in {outbox}" if outbox else ""))
         if failed:
             return Verdict(WARN, "sms", f"{detail}; {failed} message(s) the modem could not send in {errors}")
         return Verdict(OK, "sms", detail)

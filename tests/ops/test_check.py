@@ -1,6 +1,8 @@
 """`ptsa check`: one verdict line per item, against real peers; non-zero exit on any FAIL."""
 from __future__ import annotations
 
+import time
+
 from tests.ops.conftest import sms_env
 from tests.support.live import LiveServer, free_port
 
@@ -78,11 +80,33 @@ def test_gammu_gateway(tmp_path, gammu_stopped):
     server = LiveServer(tmp_path / "d", env=sms_env(gammu_stopped))
     server.init()
     done = server.ptsa("check", check=False)
-    assert lines(done)["sms"] == (f"OK    sms       gammu via {gammu_stopped.config}: 0 waiting in "
-                                  f"{gammu_stopped.folders['outbox']}")
-    (gammu_stopped.folders["error"] / "OUTC20261201_000000_00_+62812_sms0.smsbackup").write_text("x")
-    assert "1 message(s) the modem could not send" in lines(server.ptsa("check", check=False))["sms"]
+    assert done.returncode == 1
+    assert lines(done)["sms"] == ("FAIL  sms       gammu: gammu-smsd does not run (Failed to map shared memory "
+                                  "segment!, Error 2: No such file or directory); SMS wait in its outbox until "
+                                  "it does (systemctl start gammu-smsd)")
+    gammu_stopped.start()
+    try:
+        deadline = time.monotonic() + 20
+        while "FAIL" in (sms := lines(server.ptsa("check", check=False))["sms"]):   # until its memory is up
+            assert time.monotonic() < deadline, sms
+            time.sleep(0.2)
+        assert sms == (f"OK    sms       gammu via {gammu_stopped.config}: gammu-smsd runs (signal 42%, sent 0, "
+                       f"failed 0), 0 waiting in {gammu_stopped.folders['outbox']}")
+        (gammu_stopped.folders["error"] / "OUTC20261201_000000_00_+62812_sms0.smsbackup").write_text("x")
+        assert "1 message(s) the modem could not send" in lines(server.ptsa("check", check=False))["sms"]
+    finally:
+        gammu_stopped.stop()
     server.env["PTSA_SMS_GAMMU_CONFIG"] = str(tmp_path / "nope")
     done = server.ptsa("check", check=False)
     assert done.returncode == 1
     assert lines(done)["sms"] == f"FAIL  sms       gammu: cannot read {tmp_path / 'nope'} ([sms] gammu_config)"
+
+
+def test_an_unreachable_postgres_database(tmp_path):
+    port = free_port()
+    server = LiveServer(tmp_path / "d", env={"PTSA_DATABASE_URL": f"postgresql://ptsa:geheim@127.0.0.1:{port}/ptsa"})
+    done = server.ptsa("check", check=False)
+    assert done.returncode == 1
+    line = lines(done)["database"]
+    assert line.startswith(f"FAIL  database  postgresql://ptsa:***@127.0.0.1:{port}/ptsa: ")   # no password shown
+    assert "Connection refused" in line and "geheim" not in done.stdout
