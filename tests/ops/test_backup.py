@@ -8,6 +8,7 @@ import json
 import sqlite3
 import stat
 import tarfile
+import threading
 import uuid
 
 import pytest
@@ -49,8 +50,22 @@ def test_sqlite_backup_while_the_server_runs_and_restore_elsewhere(tmp_path):
         assert "backup written to" in done.stdout and "with the secret key" in done.stdout
         issue_tickets(server, 1)                        # after the backup: not in it
         session = server.login("p0-01")                 # a session signed with the office's key
+        # a backup taken while the kiosk keeps issuing is one consistent instant: a gap-free prefix
+        busy = tmp_path / "busy.tar.gz"
+        issuing = threading.Thread(target=issue_tickets, args=(server, 40))
+        issuing.start()
+        server.ptsa("backup", str(busy))
+        issuing.join()
     finally:
         server.stop()
+    _, busy_files = read_archive(busy)
+    copy = tmp_path / "busy.db"
+    copy.write_bytes(busy_files["database.sqlite"])
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    seqs = [r[0] for r in conn.execute("SELECT seq FROM ticket ORDER BY seq")]
+    conn.close()
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 4
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     manifest, files = read_archive(archive)
     assert manifest["database"] == "sqlite" and manifest["rows"]["ticket"] == 3
