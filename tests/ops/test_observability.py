@@ -120,11 +120,17 @@ def test_healthz_reports_the_outbox_backlog_and_the_sweeper(client, frozen_clock
     for status, age in (("pending", 600), ("pending", 60), ("failed", 3000), ("sent", 9000)):
         Outbox.create(channel="sms", address="+62812", body="x", status=status,
                       created_at=now - dt.timedelta(seconds=age), next_attempt_at=now)
+    # raised at night, held for the unit's opening: not a backlog (yet)
+    Outbox.create(channel="email", address="a@b.c", body="x", created_at=now - dt.timedelta(hours=9),
+                  held_until=now + dt.timedelta(hours=1), next_attempt_at=now + dt.timedelta(hours=1))
+    # held until 100 s ago: due since then
+    Outbox.create(channel="email", address="a@b.c", body="x", created_at=now - dt.timedelta(hours=12),
+                  held_until=now - dt.timedelta(seconds=100), next_attempt_at=now)
     r = client.get("/healthz")
     assert r.status_code == 200
     body = r.get_json()
     assert body["status"] == "ok"
-    assert body["outbox"] == {"pending": 2, "failed": 1, "oldest_pending_age_s": 600}
+    assert body["outbox"] == {"pending": 3, "held": 1, "failed": 1, "oldest_pending_age_s": 600}
     assert body["sweeper"] == {"running": False, "leader": None}   # no sweeper in this test process
 
 
@@ -141,7 +147,7 @@ def test_a_running_server_reports_sockets_sweeper_and_json_logs(tmp_path):
         assert got[("ptsa_socket_connections", ())] == 1
         health = requests.get(server.url + "/healthz", timeout=10).json()
         assert health["sweeper"]["running"] is True and health["sweeper"]["leader"] is True
-        assert health["outbox"] == {"pending": 0, "failed": 0, "oldest_pending_age_s": None}
+        assert health["outbox"] == {"pending": 0, "held": 0, "failed": 0, "oldest_pending_age_s": None}
         requests.get(server.url + "/api/v1/services?x=1", timeout=10)
     finally:
         display.disconnect()
