@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import pytest
 import requests
@@ -15,6 +16,7 @@ from db.task_models import Outbox
 from intranet_server import clock
 from intranet_server.sla import engine
 from tests.ops.conftest import AccessLogServer
+from tests.support.live import LiveServer
 from tests.tasks.helpers import new_task
 
 M = dt.timedelta(minutes=1)
@@ -173,3 +175,31 @@ def test_bad_settings_are_named(tmp_path, value, message):
     path.write_text(f"[{section}]\n" + "\n".join(f"{k} = {json.dumps(v)}" for k, v in values.items()))
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("[", r"\[")):
         load_settings(str(path), environ={})
+
+
+@pytest.mark.postgres
+def test_on_postgres_exactly_one_process_leads_the_sweep_and_metrics_read_the_same(tmp_path):
+    from tests.support.services import fresh_postgres_database
+    url, drop = fresh_postgres_database()
+    servers = [LiveServer(tmp_path / f"p{i}", env={"PTSA_DATABASE_URL": url}) for i in range(2)]
+    try:
+        servers[0].init()
+        for server in servers:
+            server.start()
+        deadline = time.monotonic() + 30
+        while True:
+            states = [requests.get(s.url + "/healthz", timeout=10).json()["sweeper"] for s in servers]
+            if all(state["turns"] >= 1 for state in states):
+                break
+            assert time.monotonic() < deadline, states
+            time.sleep(0.2)
+        assert sorted(state["leader"] for state in states) == [False, True], states
+        assert {state["election"] for state in states} == {"PostgreSQL advisory lock"}
+        scraped = [samples(requests.get(s.url + "/metrics", timeout=10).text) for s in servers]
+        for got in scraped:
+            assert got[("ptsa_database_up", ())] == 1
+            assert got[("ptsa_queue_waiting", (("service", "PP"),))] == 0
+    finally:
+        for server in servers:
+            server.stop()
+        drop()
