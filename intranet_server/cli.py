@@ -359,7 +359,7 @@ def cmd_restore(args) -> int:
 
 def cmd_check(args) -> int:
     from intranet_server.ops.check import FAIL, run
-    verdicts = run(catalog=args.catalog, printer=args.printer)
+    verdicts = run(catalog=args.catalog, printer=args.printer, kiosk=args.kiosk)
     for v in verdicts:
         print(v.line())
     return 1 if any(v.verdict == FAIL for v in verdicts) else 0
@@ -459,7 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check settings, catalog, database schema, SMTP, SMS (and a printer)")
     p.add_argument("--catalog", help="catalog TOML file (default: the built-in PTSA catalog)")
-    p.add_argument("--printer", metavar="SPEC", help="also check this kiosk printer, e.g. usb:04b8:0202")
+    p.add_argument("--printer", metavar="SPEC", help="also check this printer, e.g. usb:04b8:0202")
+    p.add_argument("--kiosk", action="store_true", help="on a kiosk machine: its settings, the server, its token "
+                                                        "and its printer ([kiosk] printer unless --printer)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")

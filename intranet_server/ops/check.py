@@ -4,8 +4,9 @@
     WARN  sms        not configured: alerts by SMS are off
     FAIL  database   2 migrations pending (0004_x, 0005_y): run `ptsa init`
 
-Settings, catalog, database schema, SMTP and SMS reachability (connect only: no message is sent)
-and, with `--printer SPEC`, a kiosk's printer. Any FAIL makes the exit code non-zero.
+On the server: settings, catalog, database schema, SMTP and SMS reachability (no message is sent)
+and, with `--printer SPEC`, a printer. On a kiosk (`--kiosk`): its settings, the server's reach and
+whether it accepts the kiosk's token, and its printer. Any FAIL makes the exit code non-zero.
 """
 from __future__ import annotations
 
@@ -42,11 +43,15 @@ def check_settings(environ=None) -> tuple[list[Verdict], dict | None]:
                                            "and PTSA_* variables only")], settings
     unknown = []
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    from kiosk.config import DEFAULTS as KIOSK_DEFAULTS   # the kiosk machine reads [kiosk] itself
+    known = {section: set(keys) for section, keys in DEFAULTS.items()}
+    known["kiosk"] |= set(KIOSK_DEFAULTS)
+    known["sms"].add("gateway")
     for section, values in data.items():
-        if section not in DEFAULTS:
+        if section not in known:
             unknown.append(f"[{section}]")
         elif isinstance(values, dict):
-            unknown += [f"{section}.{key}" for key in values if key not in DEFAULTS[section] and key != "gateway"]
+            unknown += [f"{section}.{key}" for key in values if key not in known[section]]
     if unknown:
         return [Verdict(WARN, "settings", f"{path}: unknown setting(s) {', '.join(unknown)} "
                                            "(a typo? they are ignored)")], settings
@@ -72,6 +77,8 @@ def check_database(settings: dict) -> Verdict:
     from intranet_server.ops.backup import redact
     url = settings["database"]["url"]
     shown = redact(url)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():   # do not create it
+        return Verdict(FAIL, "database", f"{shown} does not exist: run `ptsa init`")
     try:
         db.connect(url)
         with db.database.connection_context():
@@ -209,7 +216,43 @@ def check_printer(spec: str, paper_mm: int = 80) -> Verdict:
     return Verdict(OK, "printer", f"{spec}: online, paper {status.paper}")
 
 
-def run(catalog: str | None = None, printer: str | None = None, environ=None) -> list[Verdict]:
+def check_kiosk(environ=None, printer: str | None = None) -> list[Verdict]:
+    """On a kiosk machine: its [kiosk] settings, the server's reach, its token, its printer."""
+    import requests
+    import socketio
+
+    from kiosk.config import KioskConfigError, load_settings
+    try:
+        kiosk = load_settings(environ=os.environ if environ is None else environ)
+    except KioskConfigError as exc:
+        return [Verdict(FAIL, "kiosk", str(exc))]
+    verdicts = [Verdict(OK, "kiosk", f"settings of the kiosk (server {kiosk.server})")]
+    try:
+        health = requests.get(kiosk.server.rstrip("/") + "/healthz", timeout=10)
+        state = health.json().get("status") if health.headers.get("Content-Type", "").startswith(
+            "application/json") else None
+        verdicts.append(Verdict(OK if health.status_code == 200 and state == "ok" else FAIL, "server",
+                                f"{kiosk.server}: /healthz answered {health.status_code} {state or health.text[:80]}"))
+    except requests.RequestException as exc:
+        verdicts.append(Verdict(FAIL, "server", f"cannot reach {kiosk.server}: {exc}"))
+        verdicts.append(check_printer(printer or kiosk.printer, kiosk.paper_mm))
+        return verdicts
+    client = socketio.Client(reconnection=False)
+    try:   # the kiosk's own way in: a Socket.IO connection authenticated by its token
+        client.connect(kiosk.server, auth={"token": kiosk.token}, transports=["websocket"], wait_timeout=10)
+        verdicts.append(Verdict(OK, "token", "the server accepts this kiosk's token"))
+    except socketio.exceptions.ConnectionError as exc:
+        verdicts.append(Verdict(FAIL, "token", f"the server refused this kiosk's token ({exc}): "
+                                               "register it again with `ptsa kiosk-token NAME` on the server"))
+    finally:
+        client.disconnect()
+    verdicts.append(check_printer(printer or kiosk.printer, kiosk.paper_mm))
+    return verdicts
+
+
+def run(catalog: str | None = None, printer: str | None = None, environ=None, kiosk: bool = False) -> list[Verdict]:
+    if kiosk:
+        return check_kiosk(environ, printer)
     verdicts, settings = check_settings(environ)
     verdicts.append(check_catalog(catalog))
     if settings is None:

@@ -14,7 +14,8 @@ def lines(done) -> dict[str, str]:
 
 def test_everything_ok(tmp_path, mailbox, gateway):
     config = tmp_path / "ptsa.toml"
-    config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {mailbox.port}\n\n[sms]\nurl = "{gateway.url}"\n')
+    config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {mailbox.port}\n\n[sms]\nurl = "{gateway.url}"\n\n'
+                      '[kiosk]\noffice = "PTSA Kemnaker"\n')   # a kiosk-only key: not "unknown"
     server = LiveServer(tmp_path / "d", env={"PTSA_CONFIG": str(config)})
     server.init()
     done = server.ptsa("check", "--printer", f"virtual:{tmp_path / 'printer'}", check=False)
@@ -36,7 +37,11 @@ def test_failures_each_say_why(tmp_path, silent):
     config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\n\n'
                       f'[sms]\nurl = "http://127.0.0.1:{silent.port}/sms"\ntimeout = "1s"\n\n'
                       '[server]\nmax_clinets = 10\n')
-    server = LiveServer(tmp_path / "d", env={"PTSA_CONFIG": str(config)})   # no `ptsa init`
+    server = LiveServer(tmp_path / "d", env={"PTSA_CONFIG": str(config)})
+    server.ptsa("init")
+    (tmp_path / "d" / "ptsa.db").unlink()
+    import sqlite3
+    sqlite3.connect(tmp_path / "d" / "ptsa.db").close()   # a database file with no schema yet
     done = server.ptsa("check", "--printer", f"network:127.0.0.1:{free_port()}", check=False)
     assert done.returncode == 1
     got = lines(done)
@@ -110,3 +115,33 @@ def test_an_unreachable_postgres_database(tmp_path):
     line = lines(done)["database"]
     assert line.startswith(f"FAIL  database  postgresql://ptsa:***@127.0.0.1:{port}/ptsa: ")   # no password shown
     assert "Connection refused" in line and "geheim" not in done.stdout
+
+
+def test_on_a_kiosk_machine(tmp_path):
+    server = LiveServer(tmp_path / "server")
+    server.init()
+    token = server.kiosk_token("lobby-1")
+    server.start()
+    printer = f"virtual:{tmp_path / 'tickets'}"
+    kiosk = LiveServer(tmp_path / "kiosk", env={"PTSA_KIOSK_SERVER": server.url, "PTSA_KIOSK_TOKEN": token,
+                                                "PTSA_KIOSK_PRINTER": printer, "PTSA_KIOSK_ADMIN_PIN": "2468"})
+    try:
+        done = kiosk.ptsa("check", "--kiosk", check=False)
+        assert done.returncode == 0, done.stdout
+        got = lines(done)
+        assert got["kiosk"] == f"OK    kiosk     settings of the kiosk (server {server.url})"
+        assert got["server"] == f"OK    server    {server.url}: /healthz answered 200 ok"
+        assert got["token"] == "OK    token     the server accepts this kiosk's token"
+        assert got["printer"] == f"OK    printer   {printer}: online, paper ok"
+        assert "database" not in got   # a kiosk has none
+        assert not (tmp_path / "kiosk" / "ptsa.db").exists()
+        kiosk.env["PTSA_KIOSK_TOKEN"] = "not-the-token"
+        done = kiosk.ptsa("check", "--kiosk", check=False)
+        assert done.returncode == 1
+        assert lines(done)["token"].startswith("FAIL  token     the server refused this kiosk's token")
+    finally:
+        server.stop()
+    done = kiosk.ptsa("check", "--kiosk", check=False)
+    assert done.returncode == 1
+    assert lines(done)["server"].startswith(f"FAIL  server    cannot reach {server.url}: ")
+    assert lines(done)["printer"].startswith("OK")
