@@ -63,6 +63,9 @@ class DatabaseCollector:
                                .where(Alert.acknowledged_at.is_null()).group_by(Alert.level).tuples())
                 outbox = list(Outbox.select(Outbox.channel, Outbox.status, fn.COUNT(Outbox.id))
                               .group_by(Outbox.channel, Outbox.status).tuples())
+                from intranet_server import clock
+                from intranet_server.ops.health import outbox_backlog
+                backlog = outbox_backlog(clock.now())
         except Exception as exc:   # noqa: BLE001 - a scrape reports, it does not fail
             log.warning("metrics: the database did not answer: %s", exc)
             up.add_metric([], 0)
@@ -88,6 +91,14 @@ class DatabaseCollector:
                      ["channel", "status"],
                      [((c, s), counts.get((c, s), 0)) for c in ("email", "sms")
                       for s in ("pending", "sending", "sent", "failed")])
+        age = GaugeMetricFamily("ptsa_outbox_oldest_pending_age_seconds",
+                                "How long the oldest due e-mail/SMS has waited (0: none waiting)")
+        age.add_metric([], backlog["oldest_pending_age_s"] or 0)
+        yield age
+        from intranet_server.ops.health import sweeper_state
+        leader = GaugeMetricFamily("ptsa_sweeper_leader", "1 when this process leads the SLA sweep")
+        leader.add_metric([], 1 if sweeper_state()["leader"] else 0)
+        yield leader
 
 
 class SocketCollector:

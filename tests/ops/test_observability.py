@@ -68,6 +68,8 @@ def test_metrics_report_the_office(client, kiosk_token, frozen_clock):
     assert got[("ptsa_alerts_raised_total", (("level", "escalation"),))] == 0
     assert got[("ptsa_alerts_open", (("level", "breach"),))] == 1
     assert got[("ptsa_outbox_messages", (("channel", "email"), ("status", "pending")))] == 0
+    assert got[("ptsa_outbox_oldest_pending_age_seconds", ())] == 0
+    assert got[("ptsa_sweeper_leader", ())] == 0   # no sweeper runs in the test process
     def grew(name, **labels):
         key = (name, tuple(sorted(labels.items())))
         return got[key] - before.get(key, 0)
@@ -196,6 +198,7 @@ def test_on_postgres_exactly_one_process_leads_the_sweep_and_metrics_read_the_sa
         assert sorted(state["leader"] for state in states) == [False, True], states
         assert {state["election"] for state in states} == {"PostgreSQL advisory lock"}
         scraped = [samples(requests.get(s.url + "/metrics", timeout=10).text) for s in servers]
+        assert sorted(got[("ptsa_sweeper_leader", ())] for got in scraped) == [0, 1]
         for got in scraped:
             assert got[("ptsa_database_up", ())] == 1
             assert got[("ptsa_queue_waiting", (("service", "PP"),))] == 0
