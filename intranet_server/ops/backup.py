@@ -135,15 +135,27 @@ def known_migrations() -> list[str]:
 
 def backup(settings: dict, target: str | Path) -> dict:
     """Write the archive to `target`; returns its manifest."""
-    from intranet_server.config import secret_key
     url = settings["database"]["url"]
     kind = _kind(url)
     target = Path(target)
     if target.exists() and target.is_dir():
         raise BackupError(f"{target} is a directory; name the archive file, e.g. {target}/ptsa-backup.tar.gz")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise BackupError(f"cannot write {target}: {target.parent} is not a directory")
     if kind == "sqlite" and not _sqlite_path(url).exists():
         raise BackupError(f"the SQLite database {_sqlite_path(url)} does not exist (run `ptsa init` first?)")
-    migrations = applied_migrations(url)
+    try:
+        migrations = applied_migrations(url)
+    except Exception as exc:   # noqa: BLE001 - unreachable, wrong password: one line, no traceback
+        raise BackupError(f"cannot read the database {redact(url)}: {' '.join(str(exc).split())[:300]}") from None
+    try:
+        return _write_backup(settings, url, kind, target, migrations)
+    except OSError as exc:
+        raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _write_backup(settings: dict, url: str, kind: str, target: Path, migrations: list[str]) -> dict:
+    from intranet_server.config import secret_key
     with tempfile.TemporaryDirectory(prefix="ptsa-backup-") as tmp:
         if kind == "sqlite":
             name = "database.sqlite"

@@ -16,7 +16,7 @@ import requests
 
 from intranet_server.config import load_settings
 from intranet_server.ops.backup import BackupError, backup, read_archive, restore, table_rows
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, free_port
 from tests.support.services import fresh_postgres_database
 
 
@@ -169,6 +169,19 @@ def test_the_commands_exit_non_zero_with_the_reason(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip() == (f"ptsa backup: the SQLite database {tmp_path / 'd' / 'ptsa.db'} does not exist "
                                    "(run `ptsa init` first?)")
+    server.init()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    done = server.ptsa("backup", str(blocker / "b.tar.gz"), check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"ptsa backup: cannot write {blocker / 'b.tar.gz'}: {blocker} is not a directory"
+    port = free_port()
+    server.env["PTSA_DATABASE_URL"] = f"postgresql://ptsa:geheim@127.0.0.1:{port}/ptsa"
+    done = server.ptsa("backup", str(tmp_path / "b.tar.gz"), check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"ptsa backup: cannot read the database postgresql://ptsa:***@127.0.0.1:{port}/ptsa:")
+    assert "geheim" not in done.stderr and "Traceback" not in done.stderr
+    del server.env["PTSA_DATABASE_URL"]
     done = server.ptsa("restore", str(tmp_path / "none.tar.gz"), check=False)
     assert done.returncode == 1 and done.stderr.strip() == f"ptsa restore: {tmp_path / 'none.tar.gz'} does not exist"
 
