@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sqlite3
 import stat
 import tarfile
@@ -17,7 +18,7 @@ import requests
 from intranet_server.config import load_settings
 from intranet_server.ops.backup import BackupError, backup, read_archive, restore, table_rows
 from tests.support.live import LiveServer, free_port
-from tests.support.services import fresh_postgres_database
+from tests.support.services import fresh_postgres_database, unavailable
 
 
 def issue_tickets(server: LiveServer, count: int) -> list[str]:
@@ -188,6 +189,8 @@ def test_the_commands_exit_non_zero_with_the_reason(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_backup_and_restore(tmp_path):
+    if not all(shutil.which(tool) for tool in ("pg_dump", "pg_restore", "psql")):
+        unavailable("pg_dump, pg_restore or psql not installed (Debian package postgresql-client)")
     source_url, drop_source = fresh_postgres_database()
     target_url, drop_target = fresh_postgres_database()
     try:
