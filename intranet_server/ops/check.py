@@ -1,8 +1,8 @@
 """`ptsa check`: is this installation ready? One plain verdict line per item:
 
-    OK    settings   /etc/ptsa/ptsa.toml
-    WARN  sms        not configured: alerts by SMS are off
-    FAIL  database   2 migrations pending (0004_x, 0005_y): run `ptsa init`
+    OK    settings  /etc/ptsa/ptsa.toml
+    WARN  sms       not configured ([sms] url is empty): alerts by SMS are off
+    FAIL  database  sqlite:///var/lib/ptsa/ptsa.db: 2 migration(s) pending (0004_x, 0005_y): run `ptsa init`
 
 On the server: settings, catalog, database schema, SMTP and SMS reachability (no message is sent)
 and, with `--printer SPEC`, a printer. On a kiosk (`--kiosk`): its settings, the server's reach and
@@ -55,6 +55,12 @@ def check_settings(environ=None) -> tuple[list[Verdict], dict | None]:
     if unknown:
         return [Verdict(WARN, "settings", f"{path}: unknown setting(s) {', '.join(unknown)} "
                                            "(a typo? they are ignored)")], settings
+    secrets = [f"{section}.{key}" for section, key in (("smtp", "password"), ("sms", "token"),
+                                                        ("server", "secret_key"), ("metrics", "token"))
+               if data.get(section, {}).get(key)]
+    if secrets and os.stat(path).st_mode & 0o004:
+        return [Verdict(WARN, "settings", f"{path} holds {', '.join(secrets)} and every user of this machine "
+                                           f"can read it: chmod o-r {path}")], settings
     return [Verdict(OK, "settings", path)], settings
 
 

@@ -55,6 +55,18 @@ def test_failures_each_say_why(tmp_path, silent):
     assert got["printer"].startswith("FAIL  printer   network:127.0.0.1:") and "Connection refused" in got["printer"]
 
 
+def test_a_settings_file_with_a_password_readable_by_everyone(tmp_path):
+    config = tmp_path / "ptsa.toml"
+    config.write_text('[smtp]\nhost = ""\npassword = "rahasia"\n')
+    config.chmod(0o644)
+    server = LiveServer(tmp_path / "d", env={"PTSA_CONFIG": str(config)})
+    assert lines(server.ptsa("check", check=False))["settings"] == (
+        f"WARN  settings  {config} holds smtp.password and every user of this machine can read it: "
+        f"chmod o-r {config}")
+    config.chmod(0o640)
+    assert lines(server.ptsa("check", check=False))["settings"] == f"OK    settings  {config}"
+
+
 def test_bad_settings_and_catalog(tmp_path):
     config = tmp_path / "ptsa.toml"
     config.write_text('[queue]\npolicy = "lottery"\n')
