@@ -90,12 +90,21 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
 
     @app.get("/healthz")
     def healthz():
+        from intranet_server import clock
+        from intranet_server.ops import health
         try:
             db.database.execute_sql("SELECT 1")
+            backlog = health.outbox_backlog(clock.now())
         except Exception as exc:   # the health check reports, it does not crash
-            return jsonify({"status": "error", "database": str(exc)}), 503
-        return jsonify({"status": "ok", "database": "ok", "async_mode": socketio.async_mode})
+            return jsonify({"status": "error", "database": str(exc), "sweeper": health.sweeper_state()}), 503
+        return jsonify({"status": "ok", "database": "ok", "async_mode": socketio.async_mode,
+                        "outbox": backlog, "sweeper": health.sweeper_state()})
 
+    from intranet_server.ops import metrics
+    metrics.register(app)   # /metrics and the request latency histogram
+    if settings["server"]["log_format"] == "json" and settings["server"].get("access_log"):
+        from intranet_server.ops.logs import register_access_log
+        register_access_log(app)
     from intranet_server import api
     from intranet_server.web import web
     api.register(app)
@@ -110,4 +119,9 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
         ping_interval=10, ping_timeout=10,
         logger=False, engineio_logger=False,
     )
+    proxies = int(settings["server"]["trusted_proxies"])
+    if proxies:   # behind nginx: scheme, host and client address from X-Forwarded-* (outermost, so
+        # Socket.IO's handshake sees them too); with 0 those headers are ignored, as they can be forged
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     return app

@@ -75,7 +75,10 @@ def cmd_serve(args) -> int:
         settings["server"]["host"] = args.host
     if args.port:
         settings["server"]["port"] = args.port
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from intranet_server.ops import logs
+    logs.configure(settings)
+    json_logs = settings["server"]["log_format"] == "json"
+    settings["server"]["access_log"] = args.access_log and json_logs   # then one JSON line per request
     from intranet_server.app import create_app
     from intranet_server.realtime.sockets import socketio
     mode = _ASYNC_MODE or "threading"
@@ -88,15 +91,19 @@ def cmd_serve(args) -> int:
     extensions.start_background(app)   # lobby summaries, the SLA sweeper, the outbox worker
     host, port = settings["server"]["host"], int(settings["server"]["port"])
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    print(f"PTSA server ({mode}) on http://{shown}:{port}/  —  display board: http://{shown}:{port}/display",
-          flush=True)
+    banner = f"PTSA server ({mode}) on http://{shown}:{port}/  —  display board: http://{shown}:{port}/display"
+    if json_logs:
+        logging.getLogger("ptsa").info(banner)
+    else:
+        print(banner, flush=True)
     extra = {}
     if mode == "eventlet":
         extra["max_size"] = int(settings["server"]["max_clients"])
     if mode == "threading":
         extra["allow_unsafe_werkzeug"] = True
     try:
-        socketio.run(app, host=host, port=port, log_output=args.access_log, use_reloader=False, **extra)
+        socketio.run(app, host=host, port=port, log_output=args.access_log and not json_logs, use_reloader=False,
+                     **extra)
     except OSError as exc:   # e.g. the port is taken by another program
         print(f"ptsa serve: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -305,6 +312,59 @@ def cmd_copy_database(args) -> int:
     return 0
 
 
+def cmd_notify_test(args) -> int:
+    """Send a real test e-mail / SMS and print exactly what the relay / gateway answered."""
+    from intranet_server import sla
+    from intranet_server.sla.notify_test import send_test
+    if not args.email and not args.sms:
+        print("ptsa notify-test: give --email ADDRESS and/or --sms NUMBER", file=sys.stderr)
+        return 2
+    sla.configure(_settings())
+    results = send_test(email=args.email, sms=args.sms)
+    for r in results:
+        print(f"{'OK  ' if r['ok'] else 'FAIL'} {r['channel']:<5} {r['to']}: {r['answer']}")
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def cmd_backup(args) -> int:
+    from intranet_server.ops.backup import BackupError, backup
+    settings = _settings()
+    try:
+        manifest = backup(settings, args.file)
+    except BackupError as exc:
+        print(f"ptsa backup: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(manifest["rows"].values())
+    print(f"backup written to {args.file}: {manifest['database']} database {manifest['source']}, "
+          f"{rows} rows, schema {manifest['migrations'][-1] if manifest['migrations'] else 'empty'}, "
+          "with the secret key (keep the file private: mode 0600)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from intranet_server.ops.backup import BackupError, redact, restore
+    settings = _settings()
+    try:
+        summary = restore(settings, args.file, force=args.force)
+    except BackupError as exc:
+        print(f"ptsa restore: {exc}", file=sys.stderr)
+        return 1
+    manifest = summary["manifest"]
+    print(f"restored {args.file} (made {manifest['created_at']} from {manifest['source']}) "
+          f"into {redact(settings['database']['url'])}: {sum(summary['rows'].values())} rows")
+    print(f"migrations applied after the restore: {', '.join(summary['migrations_applied']) or 'none'}")
+    print(f"secret key: {summary['secret_key']}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from intranet_server.ops.check import FAIL, run
+    verdicts = run(catalog=args.catalog, printer=args.printer, kiosk=args.kiosk)
+    for v in verdicts:
+        print(v.line())
+    return 1 if any(v.verdict == FAIL for v in verdicts) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ptsa", description="PTSA queue and task system")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -381,6 +441,28 @@ def build_parser() -> argparse.ArgumentParser:
                                                "e.g. from SQLite to PostgreSQL")
     p.add_argument("--to", required=True, help="postgresql://USER@HOST/NAME")
     p.set_defaults(func=cmd_copy_database)
+
+    p = sub.add_parser("notify-test", help="send a real test e-mail/SMS and show what the relay/gateway answered")
+    p.add_argument("--email", metavar="ADDRESS")
+    p.add_argument("--sms", metavar="NUMBER", help="e.g. +6281234567890 or 081234567890")
+    p.set_defaults(func=cmd_notify_test)
+
+    p = sub.add_parser("backup", help="the database, the secret key and a manifest in one archive "
+                                      "(safe while the server runs)")
+    p.add_argument("file", help="the archive to write, e.g. ptsa-2026-12-01.tar.gz")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a `ptsa backup` archive (stop the server first)")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("check", help="check settings, catalog, database schema, SMTP, SMS (and a printer)")
+    p.add_argument("--catalog", help="catalog TOML file (default: the built-in PTSA catalog)")
+    p.add_argument("--printer", metavar="SPEC", help="also check this printer, e.g. usb:04b8:0202")
+    p.add_argument("--kiosk", action="store_true", help="on a kiosk machine: its settings, the server, its token "
+                                                        "and its printer ([kiosk] printer unless --printer)")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")

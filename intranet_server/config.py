@@ -16,7 +16,8 @@ from intranet_server.rules.durations import parse_duration
 DEFAULTS: dict[str, dict] = {
     "office": {"name": "PTSA Kementerian Ketenagakerjaan", "timezone": "Asia/Jakarta", "language": "id"},
     "server": {"host": "0.0.0.0", "port": 8080, "data_dir": "./ptsa-data", "secret_key": "",
-               "message_queue": "", "max_clients": 4096},
+               "message_queue": "", "max_clients": 4096,
+               "log_format": "text", "trusted_proxies": 0},
     "database": {"url": ""},
     "queue": {"policy": "ratio", "normal_per_priority": 2, "max_wait": "30m",
               "recall_window": "15m", "wait_history": 20},
@@ -27,7 +28,9 @@ DEFAULTS: dict[str, dict] = {
             "max_sleep": "30s", "public_url": "", "units": {}, "services": {}},
     "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
              "from": "PTSA <ptsa@localhost>", "timeout": "10s"},
-    "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s"},
+    "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s",
+            "gammu_config": "/etc/gammu-smsdrc", "gammu_inject": "gammu-smsd-inject"},
+    "metrics": {"allow": ["127.0.0.1/32", "::1/128"], "token": ""},
     "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100},
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
@@ -121,7 +124,7 @@ def _finish(settings: dict) -> None:
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALERT_CHANNELS = ("screen", "email", "sms")
-SMS_KINDS = ("http_json",)   # room for more gateways, e.g. "gammu_inject" (see README)
+SMS_KINDS = ("http_json", "gammu")   # gammu: gammu-smsd on a USB GSM modem (sla/sms.py)
 
 
 def _duration(settings: dict, section: str, key: str, value=None, allow_zero: bool = False) -> None:
@@ -189,11 +192,14 @@ def _finish_tasks(settings: dict) -> None:
                           "connection (port 587), ssl connects with TLS from the start (port 465)")
     _duration(settings, "smtp", "timeout")
     sms = settings["sms"]
+    if sms.get("gateway"):   # `[sms] gateway = "gammu"` is accepted as another name for `kind`
+        sms["kind"] = sms["gateway"]
     if sms["kind"] not in SMS_KINDS:
         raise ConfigError(f"sms.kind must be one of {', '.join(SMS_KINDS)}")
     if sms["url"] and not str(sms["url"]).startswith(("http://", "https://")):
         raise ConfigError("sms.url must be an http:// or https:// URL (or empty: no SMS)")
     _duration(settings, "sms", "timeout")
+    _finish_ops(settings)
     outbox = settings["outbox"]
     _duration(settings, "outbox", "retry_base")
     _duration(settings, "outbox", "retry_max")
@@ -212,3 +218,23 @@ def secret_key(settings: dict) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _finish_ops(settings: dict) -> None:
+    """[server] log_format / trusted_proxies and [metrics] (see intranet_server/ops)."""
+    import ipaddress
+    server, metrics = settings["server"], settings["metrics"]
+    if server["log_format"] not in ("text", "json"):
+        raise ConfigError('server.log_format must be "text" or "json" (one JSON object per line)')
+    if not isinstance(server["trusted_proxies"], int) or not 0 <= server["trusted_proxies"] <= 5:
+        raise ConfigError("server.trusted_proxies must be a whole number from 0 (no proxy) to 5: "
+                          "how many reverse proxies in front of the server set X-Forwarded-*")
+    allow = metrics["allow"]
+    if isinstance(allow, str):   # from an environment variable: "10.0.0.0/8,127.0.0.1"
+        allow = [part.strip() for part in allow.split(",") if part.strip()]
+    if not isinstance(allow, list):
+        raise ConfigError('metrics.allow must be a list of addresses or networks, e.g. ["10.0.0.5", "127.0.0.1/32"]')
+    try:
+        metrics["allow"] = [str(ipaddress.ip_network(str(a), strict=False)) for a in allow]
+    except ValueError as exc:
+        raise ConfigError(f"metrics.allow: {exc}") from None

@@ -31,9 +31,10 @@ def settings() -> dict:
 
 
 def channel_enabled(channel: str) -> bool:
-    """E-mail needs [smtp] host, SMS needs [sms] url; an unconfigured channel is simply not used."""
+    """E-mail needs [smtp] host, SMS needs [sms] url (or kind = "gammu"); an unconfigured channel is simply not used."""
     if channel == "email":
         return bool(_settings["smtp"]["host"])
     if channel == "sms":
-        return bool(_settings["sms"]["url"])
+        from intranet_server.sla.sms import configured
+        return configured(_settings["sms"])
     return channel == "screen"

@@ -74,6 +74,11 @@ class PostgresLeader:
     def close(self) -> None:
         if self._conn is not None:
             try:
+                if self._held and not self._conn.closed:
+                    # release explicitly: after close() the server drops the lock only once its backend
+                    # has exited, so another process asking at once could still be refused
+                    with self._conn.cursor() as cur:
+                        cur.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
                 self._conn.close()
             except Exception:   # noqa: BLE001 - closing a broken connection
                 pass
