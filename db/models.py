@@ -138,6 +138,7 @@ class Ticket(BaseModel):
     recall_count = SmallIntegerField(default=0)
     outcome = CharField(max_length=16, null=True)   # served | no_show | cancelled
     print_state = CharField(max_length=16, default="pending")  # pending | printed | failed
+    booked = BooleanField(default=False)            # redeemed from a booking made online
 
     class Meta:
         indexes = (

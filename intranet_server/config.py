@@ -28,7 +28,9 @@ DEFAULTS: dict[str, dict] = {
     "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
              "from": "PTSA <ptsa@localhost>", "timeout": "10s"},
     "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s"},
-    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100},
+    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100, "webhook_attempts": 12},
+    "webhooks": {"timeout": "10s"},
+    "bookings": {"early": "30m", "grace": "15m", "max_days_ahead": 60},
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
               "fullscreen": True},
@@ -197,8 +199,15 @@ def _finish_tasks(settings: dict) -> None:
     outbox = settings["outbox"]
     _duration(settings, "outbox", "retry_base")
     _duration(settings, "outbox", "retry_max")
-    if not isinstance(outbox["max_attempts"], int) or outbox["max_attempts"] < 1:
-        raise ConfigError("outbox.max_attempts must be a whole number of at least 1")
+    for key in ("max_attempts", "webhook_attempts"):
+        if not isinstance(outbox[key], int) or isinstance(outbox[key], bool) or outbox[key] < 1:
+            raise ConfigError(f"outbox.{key} must be a whole number of at least 1")
+    _duration(settings, "webhooks", "timeout")
+    _duration(settings, "bookings", "early", allow_zero=True)
+    _duration(settings, "bookings", "grace", allow_zero=True)
+    ahead = settings["bookings"]["max_days_ahead"]
+    if not isinstance(ahead, int) or isinstance(ahead, bool) or not 0 <= ahead <= 366:
+        raise ConfigError("bookings.max_days_ahead must be a whole number of days from 0 to 366")
 
 
 def secret_key(settings: dict) -> str:

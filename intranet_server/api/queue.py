@@ -27,6 +27,10 @@ def display():
 def issue_ticket():
     kiosk = current_kiosk()
     data = body()
+    if "booking_code" in data:   # a visit booked online, redeemed at the kiosk
+        from intranet_server.actions import bookings
+        ticket = bookings.redeem(kiosk, data.get("booking_code"), data.get("language", "id"))
+        return jsonify(queue_reads.ticket_for_visitor(ticket)), 201
     ticket, created = queue.issue_ticket(kiosk, data.get("service"), data.get("priority"),
                                          data.get("idempotency_key"), data.get("language", "id"))
     return jsonify(queue_reads.ticket_for_visitor(ticket)), (201 if created else 200)

@@ -104,6 +104,9 @@ def announce_alert(alert: Alert, change: str, look: task_reads.Lookup | None = N
     message = {"alert": task_reads.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
     for code in dict.fromkeys((look.unit(alert.hop.to_unit_id).code, look.unit(alert.unit_id).code)):
         publish(f"supervisor:{code}", "alert", message)
+    if change == "raise":
+        from intranet_server.actions import integrations
+        integrations.alert_raised(alert, alert.hop, message["alert"])
 
 
 class _Batch:

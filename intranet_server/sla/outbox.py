@@ -21,7 +21,7 @@ from db.models import database
 from db.task_models import Outbox
 from intranet_server import clock, sla
 from intranet_server.rules.durations import parse_duration
-from intranet_server.sla import mail, sms
+from intranet_server.sla import mail, sms, webhooks
 from intranet_server.sla.engine import Loop
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ def lease() -> dt.timedelta:
 
 def transports() -> dict:
     return {"email": lambda row: mail.send(row.address, row.subject, row.body, sla.settings()["smtp"]),
-            "sms": lambda row: sms.send(row.address, row.body, sla.settings()["sms"])}
+            "sms": lambda row: sms.send(row.address, row.body, sla.settings()["sms"]),
+            "webhook": webhooks.deliver}
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -54,6 +55,12 @@ def _claim(now: dt.datetime) -> list[Outbox]:
                                          & (Outbox.next_attempt_at <= now))
                    .order_by(Outbox.next_attempt_at).limit(BATCH))
         for row in due:
+            if row.channel == "webhook":
+                later = webhooks.wait_until(row, now)
+                if later is not None:   # an earlier event of the same webhook still waits, or it is paused
+                    Outbox.update(next_attempt_at=later).where(
+                        (Outbox.id == row.id) & (Outbox.next_attempt_at == row.next_attempt_at)).execute()
+                    continue
             won = (Outbox.update(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=until)
                    .where((Outbox.id == row.id) & (Outbox.status == row.status)
                           & (Outbox.next_attempt_at == row.next_attempt_at)).execute())
@@ -67,10 +74,16 @@ def _finish(row: Outbox, error: str | None) -> None:
     with database.atomic():
         if error is None:
             Outbox.update(status="sent", sent_at=now, last_error="").where(Outbox.id == row.id).execute()
+            if row.channel == "webhook":
+                webhooks.release_next(row, now)
             return
-        give_up = row.attempts >= int(sla.settings()["outbox"]["max_attempts"])
+        limit = "webhook_attempts" if row.channel == "webhook" else "max_attempts"
+        give_up = row.attempts >= int(sla.settings()["outbox"][limit])
         Outbox.update(status="failed" if give_up else "pending", last_error=error[:500],
                       next_attempt_at=now + backoff(row.attempts)).where(Outbox.id == row.id).execute()
+        if give_up and row.channel == "webhook":
+            row.last_error = error
+            webhooks.gave_up(row)
 
 
 def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
