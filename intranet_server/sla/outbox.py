@@ -103,7 +103,7 @@ def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
                             row.attempts, error)
             _finish(row, error)
             tried.append(row)
-        if len(batch) < BATCH:
+        if not batch:   # a delivered webhook row may have released the next one: look again until none
             return tried
 
 
