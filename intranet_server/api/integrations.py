@@ -64,8 +64,8 @@ def client_scope_gate():
 
 
 def _replay_or_reserve(client, key: str):
-    if not 8 <= len(key) <= 64 or not key.isprintable():
-        raise Invalid("'Idempotency-Key' must be 8 to 64 printable characters")
+    if not 1 <= len(key) <= 64 or not key.isprintable():
+        raise Invalid("'Idempotency-Key' must be 1 to 64 printable characters")
     now = clock.now()
     with database.atomic():
         row = IdempotentRequest.get_or_none((IdempotentRequest.client == client) & (IdempotentRequest.key == key))
