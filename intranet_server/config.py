@@ -26,9 +26,10 @@ DEFAULTS: dict[str, dict] = {
             "breach_channels": ["screen", "email", "sms"], "escalation_channels": ["screen", "email", "sms"],
             "max_sleep": "30s", "public_url": "", "units": {}, "services": {}},
     "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
-             "from": "PTSA <ptsa@localhost>", "timeout": "10s"},
+             "from": "PTSA <ptsa@localhost>", "timeout": "10s", "data_timeout": "2m"},
     "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s"},
-    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100, "webhook_attempts": 12},
+    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100, "webhook_attempts": 12,
+               "unconfirmed_retry": "30m"},
     "webhooks": {"timeout": "10s"},
     "bookings": {"early": "30m", "grace": "15m", "max_days_ahead": 60},
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
@@ -190,6 +191,7 @@ def _finish_tasks(settings: dict) -> None:
         raise ConfigError("smtp.starttls and smtp.ssl exclude each other: STARTTLS upgrades a plain "
                           "connection (port 587), ssl connects with TLS from the start (port 465)")
     _duration(settings, "smtp", "timeout")
+    _duration(settings, "smtp", "data_timeout")
     sms = settings["sms"]
     if sms["kind"] not in SMS_KINDS:
         raise ConfigError(f"sms.kind must be one of {', '.join(SMS_KINDS)}")
@@ -199,6 +201,7 @@ def _finish_tasks(settings: dict) -> None:
     outbox = settings["outbox"]
     _duration(settings, "outbox", "retry_base")
     _duration(settings, "outbox", "retry_max")
+    _duration(settings, "outbox", "unconfirmed_retry")
     for key in ("max_attempts", "webhook_attempts"):
         if not isinstance(outbox[key], int) or isinstance(outbox[key], bool) or outbox[key] < 1:
             raise ConfigError(f"outbox.{key} must be a whole number of at least 1")

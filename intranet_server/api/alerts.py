@@ -51,8 +51,8 @@ def supervisor_overview():
 def list_outbox():
     staff = current_staff(*SUPERVISORS)
     status = request.args.get("status")
-    if status is not None and status not in ("pending", "sending", "sent", "failed"):
-        raise Invalid("'status' must be pending, sending, sent or failed")
+    if status is not None and status not in ("pending", "sending", "unconfirmed", "sent", "failed", "cancelled"):
+        raise Invalid("'status' must be pending, sending, unconfirmed, sent, failed or cancelled")
     units = None if staff.role == "admin" else scope.scope_units(staff)
     return jsonify({"now": _now(), **task_reads.outbox_rows(units, status)})
 

@@ -269,7 +269,7 @@ def task_paths() -> dict:
             "summary": "E-mail/SMS delivery status (admin: all; supervisor: its units' alerts)", "tags": ["alerts"],
             "security": SESSION,
             "parameters": [{"name": "status", "in": "query", "schema": {
-                "type": "string", "enum": ["pending", "sending", "sent", "failed"]}}],
+                "type": "string", "enum": ["pending", "sending", "unconfirmed", "sent", "failed", "cancelled"]}}],
             "responses": _resp("counts per status and the latest messages", {"type": "object"})}},
         "/outbox/retry": {"post": {
             "summary": "Queue failed messages again (admin)", "tags": ["alerts"], "security": SESSION,

@@ -199,7 +199,7 @@ def outbox_rows(units: list[Unit] | None, status: str | None = None, limit: int 
     if units is not None:   # a supervisor: the messages of alerts in their scope
         ids = [u.id for u in units]
         query = query.where(Outbox.alert.in_(Alert.select(Alert.id).where(Alert.unit.in_(ids))))
-    counts = {status_: 0 for status_ in ("pending", "sending", "sent", "failed")}
+    counts = {status_: 0 for status_ in ("pending", "sending", "unconfirmed", "sent", "failed", "cancelled")}
     for row in query.select(Outbox.status, fn.COUNT(Outbox.id).alias("n")).group_by(Outbox.status):
         counts[row.status] = row.n
     if status:

@@ -31,12 +31,14 @@ BATCH = 20
 def lease() -> dt.timedelta:
     """How long a claimed row belongs to its worker: three times the longest transport timeout (at
     least 10 s). A worker that died mid-delivery leaves its rows to be tried again after this."""
-    longest = max(parse_duration(sla.settings()[section]["timeout"]) for section in ("smtp", "sms"))
+    settings = sla.settings()
+    longest = max([parse_duration(settings[section]["timeout"]) for section in ("smtp", "sms")]
+                  + [parse_duration(settings["smtp"].get("data_timeout", "2m"))])
     return max(dt.timedelta(seconds=10), 3 * longest)
 
 
 def transports() -> dict:
-    return {"email": lambda row: mail.send(row.address, row.subject, row.body, sla.settings()["smtp"]),
+    return {"email": lambda row: mail.send(row.address, row.subject, row.body, sla.settings()["smtp"], row.id),
             "sms": lambda row: sms.send(row.address, row.body, sla.settings()["sms"]),
             "webhook": webhooks.deliver}
 
@@ -51,7 +53,7 @@ def backoff(attempts: int) -> dt.timedelta:
 def _claim(now: dt.datetime) -> list[Outbox]:
     claimed, until = [], now + lease()
     with database.atomic():
-        due = list(Outbox.select().where(Outbox.status.in_(("pending", "sending"))
+        due = list(Outbox.select().where(Outbox.status.in_(("pending", "sending", "unconfirmed"))
                                          & (Outbox.next_attempt_at <= now))
                    .order_by(Outbox.next_attempt_at).limit(BATCH))
         for row in due:
@@ -69,9 +71,17 @@ def _claim(now: dt.datetime) -> list[Outbox]:
     return claimed
 
 
-def _finish(row: Outbox, error: str | None) -> None:
+def _finish(row: Outbox, error: str | None, unconfirmed: bool = False) -> None:
     now = clock.now()
     with database.atomic():
+        if unconfirmed:
+            # Sent, but the relay never said so: most likely delivered. Not again at once (that is how
+            # a slow relay got 3 copies); once more much later, with the same Message-ID.
+            later = parse_duration(sla.settings()["outbox"]["unconfirmed_retry"])
+            give_up = row.attempts >= int(sla.settings()["outbox"]["max_attempts"])
+            Outbox.update(status="failed" if give_up else "unconfirmed", last_error=error[:500],
+                          next_attempt_at=now + later).where(Outbox.id == row.id).execute()
+            return
         if error is None:
             Outbox.update(status="sent", sent_at=now, last_error="").where(Outbox.id == row.id).execute()
             if row.channel == "webhook":
@@ -94,14 +104,18 @@ def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
     while True:
         batch = _claim(now)
         for row in batch:
+            unconfirmed = False
             try:
                 send[row.channel](row)
                 error = None
+            except mail.Unconfirmed as exc:
+                error, unconfirmed = f"unconfirmed: {exc}", True
+                log.warning("outbox %s #%d to %s: %s", row.channel, row.id, row.address, error)
             except Exception as exc:   # noqa: BLE001 - any failure: keep the row, try again later
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox %s #%d to %s failed (attempt %d): %s", row.channel, row.id, row.address,
                             row.attempts, error)
-            _finish(row, error)
+            _finish(row, error, unconfirmed)
             tried.append(row)
         if not batch:   # a delivered webhook row may have released the next one: look again until none
             return tried
@@ -109,7 +123,7 @@ def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
 
 def next_due() -> dt.datetime | None:
     value = (Outbox.select(fn.MIN(Outbox.next_attempt_at))
-             .where(Outbox.status.in_(("pending", "sending"))).scalar())
+             .where(Outbox.status.in_(("pending", "sending", "unconfirmed"))).scalar())
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime) and value.tzinfo is None:
