@@ -37,7 +37,8 @@ def reserved(service: Service, day: dt.date, now: dt.datetime) -> int:
     if service.daily_cap is None:
         return 0
     local = now.astimezone(_zone())
-    still_valid = (local - parse_duration(_settings["grace"], allow_zero=True)).strftime("%H:%M") if local.date() == day else "00:00"
+    grace = parse_duration(_settings["grace"], allow_zero=True)
+    still_valid = (local - grace).strftime("%H:%M") if local.date() == day else "00:00"
     return (Booking.select().where((Booking.service == service) & (Booking.day == day)
                                    & Booking.cancelled_at.is_null() & Booking.redeemed_at.is_null()
                                    & (Booking.window_end >= still_valid)).count())
@@ -119,7 +120,8 @@ def redeem(kiosk: Kiosk, typed_code, language: str = "id") -> Ticket:
             now = clock.now()
             local = now.astimezone(_zone())
             start, end = parse_hhmm(booking.window_start), parse_hhmm(booking.window_end)
-            problem = redemption_problem(booking.day, start, end, local, parse_duration(_settings["early"], allow_zero=True),
+            problem = redemption_problem(booking.day, start, end, local,
+                                         parse_duration(_settings["early"], allow_zero=True),
                                          parse_duration(_settings["grace"], allow_zero=True))
             if problem is not None:
                 kind, when = problem

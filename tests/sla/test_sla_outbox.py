@@ -96,7 +96,7 @@ def test_backoff_doubles_up_to_the_cap(delivering):
 def test_a_row_left_sending_by_a_dead_worker_is_tried_again_after_its_lease(delivering, mailbox, frozen_clock):
     breach()
     row = Outbox.get(Outbox.channel == "email")
-    assert outbox.lease() == dt.timedelta(seconds=10)            # 3 x the 2 s timeouts (data_timeout too), at least 10 s
+    assert outbox.lease() == dt.timedelta(seconds=10)            # 3 x the 2 s timeouts, at least 10 s
     Outbox.update(status="sending", attempts=1, next_attempt_at=frozen_clock.now() + outbox.lease()) \
         .where(Outbox.id == row.id).execute()
     outbox.deliver_due()
