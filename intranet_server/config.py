@@ -24,7 +24,7 @@ DEFAULTS: dict[str, dict] = {
     "sla": {"pickup_p0_p1": "15m", "pickup_p1_p2": "30m", "warn_ratio": 0.8, "escalate_ratio": 2.0,
             "off_hours": "hold", "warning_channels": ["screen"],
             "breach_channels": ["screen", "email", "sms"], "escalation_channels": ["screen", "email", "sms"],
-            "max_sleep": "30s", "public_url": "", "units": {}, "services": {}},
+            "max_sleep": "30s", "leader_retry": "3s", "public_url": "", "units": {}, "services": {}},
     "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
              "from": "PTSA <ptsa@localhost>", "timeout": "10s", "data_timeout": "2m"},
     "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s"},
@@ -164,7 +164,7 @@ def _finish_tasks(settings: dict) -> None:
     if calendar["holidays"] not in ("package", "none"):
         raise ConfigError('calendar.holidays must be "package" (the holidays package, with cuti bersama) '
                           'or "none" (only the office\'s own overrides)')
-    for key in ("pickup_p0_p1", "pickup_p1_p2", "max_sleep"):
+    for key in ("pickup_p0_p1", "pickup_p1_p2", "max_sleep", "leader_retry"):
         _duration(settings, "sla", key)
     if not isinstance(sla["warn_ratio"], (int, float)) or not 0 < sla["warn_ratio"] < 1:
         raise ConfigError("sla.warn_ratio must be a number between 0 and 1 (e.g. 0.8 = warn at 80%)")

@@ -155,7 +155,7 @@ def _send(task: Task, kind: str, sender: Staff | None, to_position: str, *, to_u
         _set_deadlines(hop, book)
         deadline = hop.next_alert_at
         from intranet_server.sla import engine
-        database.after_commit(lambda: engine.notify(deadline))
+        engine.deadline_set(deadline)
     hop.save()
     task.position, task.unit, task.assignee = to_position, to_unit, None
     return hop
@@ -605,6 +605,6 @@ def recompute_deadlines(actor: str, unit_ids: set[int] | None = None) -> int:
         _announce(Task.get_by_id(task.id), "recompute")
     if earliest is not None:
         from intranet_server.sla import engine
-        database.after_commit(lambda: engine.notify(earliest))
+        engine.deadline_set(earliest)
     return len(changed)
 
