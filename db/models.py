@@ -147,6 +147,8 @@ class Ticket(BaseModel):
             (("status", "service", "arrived_at"), False),
             (("business_day",), False),                 # today's calls (display, ratio policy)
             (("service", "finished_at"), False),        # recent service times (wait estimate)
+            (("booth", "status"), False),               # the booth's current and parked visits
+            (("service", "status", "no_show_at"), False),   # no-shows still within the recall window
         )
 
 
