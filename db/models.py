@@ -172,7 +172,7 @@ class AuditEvent(BaseModel):
     data = JSONField(null=True)
 
     class Meta:
-        indexes = ((("subject_type", "subject_id"), False),)
+        indexes = ((("subject_type", "subject_id"), False), (("actor", "at"), False))
 
 
 class RoomSeq(BaseModel):

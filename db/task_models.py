@@ -30,7 +30,7 @@ class Task(BaseModel):
     unit = ForeignKeyField(Unit, null=True, backref="tasks", on_delete="RESTRICT")
     assignee = ForeignKeyField(Staff, null=True, backref="assigned_tasks", on_delete="SET NULL")
     created_at = UTCDateTimeField(index=True)
-    updated_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField(index=True)
     # The completion clock (KPI of the echelon-2 unit that owns the service):
     sop_days = SmallIntegerField(null=True)
     completion_due_at = UTCDateTimeField(null=True, index=True)

@@ -50,6 +50,8 @@ def test_the_booth_indexes_are_added_to_an_older_database(url):
         fresh = index_names(database)
         database.execute_sql('DROP INDEX "ticket_booth_id_status"')
         database.execute_sql('DROP INDEX "ticket_service_id_status_no_show_at"')
+        database.execute_sql('DROP INDEX "task_updated_at"')
+        database.execute_sql('DROP INDEX "audit_event_actor_at"')
         database.execute_sql("DELETE FROM schema_migration WHERE name = '0010_booth_indexes'")
     assert db.migrate() == ["0010_booth_indexes"]
     with database.connection_context():

@@ -136,10 +136,11 @@ def _recent_or_open():
 
 
 def unit_tasks(unit: Unit) -> list[dict]:
-    """Every task that reached this unit: at it now, passed on, or recently closed."""
-    reached = TaskHop.select(TaskHop.task).where(TaskHop.to_unit == unit)
-    return task_list(Task.select().where(Task.id.in_(reached) & _recent_or_open())
-                     .order_by(Task.created_at.desc()))
+    """Every task that reached this unit: at it now, passed on, or recently closed. Driven from the
+    open-or-recent tasks (a few, by index) and checked per task for a hop to the unit, so years of
+    the unit's closed tasks cost nothing."""
+    reached = fn.EXISTS(TaskHop.select(TaskHop.id).where((TaskHop.task == Task.id) & (TaskHop.to_unit == unit)))
+    return task_list(Task.select().where(_recent_or_open() & reached).order_by(Task.created_at.desc()))
 
 
 def booth_tasks(booth: Booth) -> list[dict]:
@@ -177,9 +178,9 @@ def alert_dict(alert: Alert, look: Lookup | None = None, with_task: bool = True)
 
 def scope_alerts(units: list[Unit], only_open: bool = False, limit: int = 100) -> list[dict]:
     ids = [u.id for u in units]
-    hop_units = TaskHop.select(TaskHop.id).where(TaskHop.to_unit.in_(ids))
+    # newest first through the alert ids, stopping at `limit`: no walk over the units' hop history
     query = (Alert.select(Alert, TaskHop, Task).join(TaskHop).switch(Alert).join(Task)
-             .where(Alert.unit.in_(ids) | Alert.hop.in_(hop_units)))
+             .where(Alert.unit.in_(ids) | TaskHop.to_unit.in_(ids)))
     if only_open:
         query = query.where(Alert.acknowledged_at.is_null())
     look = Lookup()
@@ -215,10 +216,14 @@ def unit_staff(units: list[Unit]) -> list[dict]:
     holding = dict(Task.select(Task.assignee, fn.COUNT(Task.id)).where(
         Task.status.in_(("open", "waiting")) & Task.assignee.in_([s.id for s in staff]))
         .group_by(Task.assignee).tuples())
-    names = [s.username for s in staff]
-    last = dict(AuditEvent.select(AuditEvent.actor, fn.MAX(AuditEvent.at))
-                .where(AuditEvent.actor.in_(names) & AuditEvent.action.startswith("task."))
-                .group_by(AuditEvent.actor).tuples())
+    # per person the newest task action, walking the (actor, at) index backwards: flat in history
+    last = {}
+    for s in staff:
+        row = (AuditEvent.select(AuditEvent.at).where((AuditEvent.actor == s.username)
+                                                      & AuditEvent.action.startswith("task."))
+               .order_by(AuditEvent.at.desc()).limit(1).first())
+        if row is not None:
+            last[s.username] = row.at
     look = Lookup()
     return [{"username": s.username, "full_name": s.full_name, "role": s.role,
              "unit": look.unit(s.unit_id).code, "holding": holding.get(s.id, 0),
