@@ -64,7 +64,8 @@ def fill_history(tickets: int, tasks: int, seed: int = 7) -> None:
                      "seq": 10_000_000 + i, "number": f"{service.prefix}{i % 1000:03d}", "status":
                      {"served": "done", "no_show": "no_show", "cancelled": "cancelled"}[outcome],
                      "issued_at": issued, "arrived_at": issued, "called_at": issued + dt.timedelta(minutes=9),
-                     "first_called_at": issued + dt.timedelta(minutes=9), "started_at": issued + dt.timedelta(minutes=10),
+                     "first_called_at": issued + dt.timedelta(minutes=9),
+                     "started_at": issued + dt.timedelta(minutes=10),
                      "finished_at": issued + dt.timedelta(minutes=22), "no_show_at": issued + dt.timedelta(minutes=12)
                      if outcome == "no_show" else None, "booth": rnd.choice(booths).id, "outcome": outcome,
                      "print_state": "printed"})
@@ -80,7 +81,8 @@ def fill_history(tickets: int, tasks: int, seed: int = 7) -> None:
         batch = []
         for i in range(start, min(tasks, start + 1000)):
             unit = rnd.choice(units2)
-            created = dt.datetime.combine(today - dt.timedelta(days=1 + i // 150), dt.time(2), UTC)
+            # older than the screens' "recently closed" window (3 days): history, not today's work
+            created = dt.datetime.combine(today - dt.timedelta(days=5 + i // 150), dt.time(2), UTC)
             batch.append({"service": services[i % len(services)].id, "origin_booth": booths[i % 9].id,
                           "created_by": p0[i % len(p0)].id, "summary": f"riwayat {i}", "status": "done",
                           "position": "p0", "unit": None, "created_at": created, "updated_at": created,
@@ -91,7 +93,7 @@ def fill_history(tickets: int, tasks: int, seed: int = 7) -> None:
             first = Task.insert_many(batch).execute()
             ids = [t.id for t in Task.select(Task.id).where(Task.summary.in_([b["summary"] for b in batch]))]
             hops = []
-            for task_id, b in zip(ids, batch):
+            for task_id, b in zip(ids, batch, strict=True):
                 unit = rnd.choice(units2)
                 sent = b["created_at"]
                 hops.append({"task": task_id, "seq": 1, "kind": "forward", "from_position": "p1", "to_position": "p2",
@@ -125,8 +127,8 @@ def measure(app, repeat: int) -> dict:
         return answer
     booth_services = [s["code"] for s in booth.get("/api/v1/booth").get_json()["services"]]
     for i in range(repeat):
-        code = booth_services[i % len(booth_services)]
-        timed("issue_ticket", lambda: board.post("/api/v1/tickets", headers=kiosk, json={"service": code}))
+        body = {"service": booth_services[i % len(booth_services)]}
+        timed("issue_ticket", lambda body=body: board.post("/api/v1/tickets", headers=kiosk, json=body))
         timed("call_next", lambda: booth.post("/api/v1/queue/call-next"))
         timed("booth_snapshot", lambda: booth.get("/api/v1/booth"))
         timed("display_snapshot", lambda: board.get("/api/v1/display"))

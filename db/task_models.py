@@ -90,6 +90,8 @@ class Alert(BaseModel):
     task = ForeignKeyField(Task, backref="alerts", on_delete="CASCADE")
     level = CharField(max_length=12)
     unit = ForeignKeyField(Unit, backref="alerts", on_delete="RESTRICT")   # whose supervisors are told
+    # the unit that had to pick up (the hop's to_unit), kept here so a unit's alerts are one index away
+    hop_unit = ForeignKeyField(Unit, null=True, backref="hop_alerts", on_delete="RESTRICT")
     deadline = UTCDateTimeField()
     created_at = UTCDateTimeField(index=True)
     acknowledged_at = UTCDateTimeField(null=True)

@@ -52,7 +52,7 @@ def test_the_booth_indexes_are_added_to_an_older_database(url):
         database.execute_sql('DROP INDEX "ticket_service_id_status_no_show_at"')
         database.execute_sql('DROP INDEX "task_updated_at"')
         database.execute_sql('DROP INDEX "audit_event_actor_at"')
-        database.execute_sql("DELETE FROM schema_migration WHERE name = '0010_booth_indexes'")
-    assert db.migrate() == ["0010_booth_indexes"]
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0010_flat_history'")
+    assert db.migrate() == ["0010_flat_history"]
     with database.connection_context():
         assert index_names(database) == fresh
