@@ -138,6 +138,7 @@ class Ticket(BaseModel):
     recall_count = SmallIntegerField(default=0)
     outcome = CharField(max_length=16, null=True)   # served | no_show | cancelled
     print_state = CharField(max_length=16, default="pending")  # pending | printed | failed
+    booked = BooleanField(default=False)            # redeemed from a booking made online
 
     class Meta:
         indexes = (
@@ -146,6 +147,8 @@ class Ticket(BaseModel):
             (("status", "service", "arrived_at"), False),
             (("business_day",), False),                 # today's calls (display, ratio policy)
             (("service", "finished_at"), False),        # recent service times (wait estimate)
+            (("booth", "status"), False),               # the booth's current and parked visits
+            (("service", "status", "no_show_at"), False),   # no-shows still within the recall window
         )
 
 
@@ -169,7 +172,7 @@ class AuditEvent(BaseModel):
     data = JSONField(null=True)
 
     class Meta:
-        indexes = ((("subject_type", "subject_id"), False),)
+        indexes = ((("subject_type", "subject_id"), False), (("actor", "at"), False))
 
 
 class RoomSeq(BaseModel):

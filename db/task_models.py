@@ -30,7 +30,7 @@ class Task(BaseModel):
     unit = ForeignKeyField(Unit, null=True, backref="tasks", on_delete="RESTRICT")
     assignee = ForeignKeyField(Staff, null=True, backref="assigned_tasks", on_delete="SET NULL")
     created_at = UTCDateTimeField(index=True)
-    updated_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField(index=True)
     # The completion clock (KPI of the echelon-2 unit that owns the service):
     sop_days = SmallIntegerField(null=True)
     completion_due_at = UTCDateTimeField(null=True, index=True)
@@ -90,6 +90,8 @@ class Alert(BaseModel):
     task = ForeignKeyField(Task, backref="alerts", on_delete="CASCADE")
     level = CharField(max_length=12)
     unit = ForeignKeyField(Unit, backref="alerts", on_delete="RESTRICT")   # whose supervisors are told
+    # the unit that had to pick up (the hop's to_unit), kept here so a unit's alerts are one index away
+    hop_unit = ForeignKeyField(Unit, null=True, backref="hop_alerts", on_delete="RESTRICT")
     deadline = UTCDateTimeField()
     created_at = UTCDateTimeField(index=True)
     acknowledged_at = UTCDateTimeField(null=True)

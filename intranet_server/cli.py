@@ -223,7 +223,8 @@ def cmd_outbox(args) -> int:
             print(f"{count} message(s) queued again (the running server sends them within its next turn)")
             return 0
         data = task_reads.outbox_rows(None, args.status, limit=args.limit)
-        print("outbox: " + ", ".join(f"{n} {s}" for s, n in data["counts"].items()))
+        shown = {s: n for s, n in data["counts"].items() if n or s in ("pending", "sending", "sent", "failed")}
+        print("outbox: " + ", ".join(f"{n} {s}" for s, n in shown.items()))
         for row in data["messages"]:
             when = row["sent_at"] or row["next_attempt_at"] or ""
             held = f" held until {row['held_until']}" if row["held_until"] and not row["sent_at"] else ""
@@ -415,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_calendar)
 
     p = sub.add_parser("outbox", help="e-mail/SMS delivery status; send failed messages again")
-    p.add_argument("--status", choices=("pending", "sending", "sent", "failed"))
+    p.add_argument("--status", choices=("pending", "sending", "unconfirmed", "sent", "failed", "cancelled"))
     p.add_argument("--limit", type=int, default=30)
     p.add_argument("--retry", nargs="*", type=int, metavar="ID",
                    help="queue failed messages again (all failed ones when no id is given)")

@@ -25,13 +25,16 @@ DEFAULTS: dict[str, dict] = {
     "sla": {"pickup_p0_p1": "15m", "pickup_p1_p2": "30m", "warn_ratio": 0.8, "escalate_ratio": 2.0,
             "off_hours": "hold", "warning_channels": ["screen"],
             "breach_channels": ["screen", "email", "sms"], "escalation_channels": ["screen", "email", "sms"],
-            "max_sleep": "30s", "public_url": "", "units": {}, "services": {}},
+            "max_sleep": "30s", "leader_retry": "3s", "public_url": "", "units": {}, "services": {}},
     "smtp": {"host": "", "port": 25, "starttls": False, "ssl": False, "username": "", "password": "",
-             "from": "PTSA <ptsa@localhost>", "timeout": "10s"},
+             "from": "PTSA <ptsa@localhost>", "timeout": "10s", "data_timeout": "2m"},
     "sms": {"kind": "http_json", "url": "", "token": "", "timeout": "10s",
             "gammu_config": "/etc/gammu-smsdrc", "gammu_inject": "gammu-smsd-inject"},
     "metrics": {"allow": ["127.0.0.1/32", "::1/128"], "token": ""},
-    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100},
+    "outbox": {"retry_base": "15s", "retry_max": "15m", "max_attempts": 100, "webhook_attempts": 12,
+               "unconfirmed_retry": "30m"},
+    "webhooks": {"timeout": "10s"},
+    "bookings": {"early": "30m", "grace": "15m", "max_days_ahead": 60},
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
               "fullscreen": True},
@@ -164,7 +167,7 @@ def _finish_tasks(settings: dict) -> None:
     if calendar["holidays"] not in ("package", "none"):
         raise ConfigError('calendar.holidays must be "package" (the holidays package, with cuti bersama) '
                           'or "none" (only the office\'s own overrides)')
-    for key in ("pickup_p0_p1", "pickup_p1_p2", "max_sleep"):
+    for key in ("pickup_p0_p1", "pickup_p1_p2", "max_sleep", "leader_retry"):
         _duration(settings, "sla", key)
     if not isinstance(sla["warn_ratio"], (int, float)) or not 0 < sla["warn_ratio"] < 1:
         raise ConfigError("sla.warn_ratio must be a number between 0 and 1 (e.g. 0.8 = warn at 80%)")
@@ -191,6 +194,7 @@ def _finish_tasks(settings: dict) -> None:
         raise ConfigError("smtp.starttls and smtp.ssl exclude each other: STARTTLS upgrades a plain "
                           "connection (port 587), ssl connects with TLS from the start (port 465)")
     _duration(settings, "smtp", "timeout")
+    _duration(settings, "smtp", "data_timeout")
     sms = settings["sms"]
     if sms.get("gateway"):   # `[sms] gateway = "gammu"` is accepted as another name for `kind`
         sms["kind"] = sms["gateway"]
@@ -203,8 +207,16 @@ def _finish_tasks(settings: dict) -> None:
     outbox = settings["outbox"]
     _duration(settings, "outbox", "retry_base")
     _duration(settings, "outbox", "retry_max")
-    if not isinstance(outbox["max_attempts"], int) or outbox["max_attempts"] < 1:
-        raise ConfigError("outbox.max_attempts must be a whole number of at least 1")
+    _duration(settings, "outbox", "unconfirmed_retry")
+    for key in ("max_attempts", "webhook_attempts"):
+        if not isinstance(outbox[key], int) or isinstance(outbox[key], bool) or outbox[key] < 1:
+            raise ConfigError(f"outbox.{key} must be a whole number of at least 1")
+    _duration(settings, "webhooks", "timeout")
+    _duration(settings, "bookings", "early", allow_zero=True)
+    _duration(settings, "bookings", "grace", allow_zero=True)
+    ahead = settings["bookings"]["max_days_ahead"]
+    if not isinstance(ahead, int) or isinstance(ahead, bool) or not 0 <= ahead <= 366:
+        raise ConfigError("bookings.max_days_ahead must be a whole number of days from 0 to 366")
 
 
 def secret_key(settings: dict) -> str:

@@ -10,7 +10,9 @@ from intranet_server import sla
 
 
 def register(app, settings: dict) -> None:
+    from intranet_server.actions import bookings
     sla.configure(settings)
+    bookings.configure(settings["bookings"])
 
 
 def start_background(app) -> None:

@@ -23,6 +23,8 @@ def body(required: bool = True) -> dict:
 
 def current_staff(*roles: str) -> Staff:
     staff = g.get("staff")
+    if staff is None and current_client() is not None:
+        staff = g.staff = g.client.staff   # a unit's system works as its own receiver account
     if staff is None:
         staff_id = session.get("staff_id")
         staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True)) if staff_id else None  # noqa: E712
@@ -32,6 +34,17 @@ def current_staff(*roles: str) -> Staff:
     if roles and staff.role not in roles:
         raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {staff.role}")
     return staff
+
+
+def current_client():
+    """The API client whose secret the request carries (`Authorization: Bearer ptsa_c_…`), or None."""
+    if "client" not in g:
+        from intranet_server.actions.integrations import SECRET_PREFIX, authenticate_client
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        secret = secret.strip()
+        g.client = authenticate_client(secret) if scheme.lower() == "bearer" and \
+            secret.startswith(SECRET_PREFIX) else None
+    return g.client
 
 
 def current_kiosk():

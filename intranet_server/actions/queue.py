@@ -8,7 +8,7 @@ from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, Tic
 from intranet_server import actions, clock
 from intranet_server.realtime import lobby
 from intranet_server.reads import queue as queue_reads
-from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
+from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit, bookings
 from intranet_server.realtime.events import publish
 from intranet_server.rules.queue import (
     MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
@@ -79,20 +79,8 @@ def issue_ticket(kiosk: Kiosk, service_code, priority=None, idempotency_key=None
                 raise Conflict(closed, code="service_closed")
             now = clock.now()
             day = business_day(now, actions.office.timezone)
-            seq = _next_number(service, day)
-            if service.daily_cap is not None and seq > service.daily_cap:
-                raise Conflict("Kuota antrean hari ini sudah habis / Today's ticket quota is used up",
-                               code="daily_cap_reached")
-            if seq > MAX_SEQ:
-                raise Conflict(f"no more than {MAX_SEQ} tickets per service per day", code="daily_cap_reached")
-            ticket = Ticket.create(
-                issued_for=service, service=service, business_day=day, seq=seq,
-                number=format_number(service.prefix, seq), priority=priority, status="waiting",
-                kiosk=kiosk, idempotency_key=idempotency_key, language=language,
-                issued_at=now, arrived_at=now)
-            audit(f"kiosk:{kiosk.name}", "ticket.issue", "ticket", ticket.id,
-                  number=ticket.number, service=service.code, priority=priority)
-            _announce(ticket)
+            ticket = _issue(kiosk, service, priority, idempotency_key, language, now, day,
+                            reserved=bookings.reserved(service, day, now))
             return ticket, True
     except IntegrityError:
         # Two requests with the same idempotency key raced (PostgreSQL): the other one won.
@@ -101,6 +89,27 @@ def issue_ticket(kiosk: Kiosk, service_code, priority=None, idempotency_key=None
             if earlier is not None:
                 return earlier, False
         raise
+
+
+def _issue(kiosk: Kiosk, service: Service, priority, idempotency_key, language: str, now, day, *,
+           reserved: int = 0, arrived_at=None, booked: bool = False) -> Ticket:
+    """Number and store a ticket inside the caller's transaction. Walk-ins leave `reserved` places
+    of the daily cap to the day's bookings still to come; a booked visitor already holds hers."""
+    seq = _next_number(service, day)
+    if not booked and service.daily_cap is not None and seq + reserved > service.daily_cap:
+        raise Conflict("Kuota antrean hari ini sudah habis / Today's ticket quota is used up",
+                       code="daily_cap_reached")
+    if seq > MAX_SEQ:
+        raise Conflict(f"no more than {MAX_SEQ} tickets per service per day", code="daily_cap_reached")
+    ticket = Ticket.create(
+        issued_for=service, service=service, business_day=day, seq=seq,
+        number=format_number(service.prefix, seq), priority=priority, status="waiting",
+        kiosk=kiosk, idempotency_key=idempotency_key, language=language,
+        issued_at=now, arrived_at=arrived_at or now, booked=booked)
+    audit(f"kiosk:{kiosk.name}", "ticket.issue", "ticket", ticket.id,
+          number=ticket.number, service=service.code, priority=priority, booked=booked)
+    _announce(ticket)
+    return ticket
 
 
 def _next_number(service: Service, day) -> int:

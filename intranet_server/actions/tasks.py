@@ -15,6 +15,7 @@ from db.models import Service, Staff, Ticket, Unit, database
 from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
 from intranet_server import clock, sla
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
+from intranet_server.actions import integrations
 from intranet_server.realtime.events import publish
 from intranet_server.clock import iso
 from intranet_server.rules.calendar import CalendarError
@@ -154,7 +155,7 @@ def _send(task: Task, kind: str, sender: Staff | None, to_position: str, *, to_u
         _set_deadlines(hop, book)
         deadline = hop.next_alert_at
         from intranet_server.sla import engine
-        database.after_commit(lambda: engine.notify(deadline))
+        engine.deadline_set(deadline)
     hop.save()
     task.position, task.unit, task.assignee = to_position, to_unit, None
     return hop
@@ -189,8 +190,10 @@ def _announce(task: Task, change: str, actor: str | None = None) -> None:
     look = task_reads.Lookup()
     data = task_reads.task_dict(task, look)
     message = {"task": data, "change": change, "by": actor, "now": iso(clock.now())}
-    for room in scope.task_event_rooms(task, _involved_units(task), look):
+    involved = _involved_units(task)
+    for room in scope.task_event_rooms(task, involved, look):
         publish(room, "task", message)
+    integrations.task_changed(task, change, involved, data)   # the units' own systems hear it too
 
 
 def _save(task: Task, actor: str, verb: str, now: dt.datetime, **data) -> Task:
@@ -602,6 +605,6 @@ def recompute_deadlines(actor: str, unit_ids: set[int] | None = None) -> int:
         _announce(Task.get_by_id(task.id), "recompute")
     if earliest is not None:
         from intranet_server.sla import engine
-        database.after_commit(lambda: engine.notify(earliest))
+        engine.deadline_set(earliest)
     return len(changed)
 

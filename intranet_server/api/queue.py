@@ -42,6 +42,10 @@ def display():
 def issue_ticket():
     kiosk = current_kiosk()
     data = parse(IssueTicket, body())
+    if data.booking_code is not None:   # a visit booked online, redeemed at the kiosk
+        from intranet_server.actions import bookings
+        ticket = bookings.redeem(kiosk, data.booking_code, data.language)
+        return jsonify(queue_reads.ticket_for_visitor(ticket)), 201
     ticket, created = queue.issue_ticket(kiosk, data.service, data.priority, data.idempotency_key, data.language)
     return jsonify(queue_reads.ticket_for_visitor(ticket)), (201 if created else 200)
 

@@ -38,6 +38,7 @@ def ticket_dict(t: Ticket) -> dict:
         "recall_count": t.recall_count,
         "print_state": t.print_state,
         "language": t.language,
+        "booked": t.booked,
     }
 
 

@@ -132,14 +132,19 @@ def task_list(query) -> list[dict]:
 
 
 def _recent_or_open():
-    return (Task.status.in_(("open", "waiting"))) | (Task.updated_at >= clock.now() - RECENT)
+    """Open tasks and those closed lately, as an id set from two index lookups (status, updated_at):
+    a condition with OR let the planner walk every task ever made instead."""
+    open_ids = Task.select(Task.id).where(Task.status.in_(("open", "waiting")))
+    recent_ids = Task.select(Task.id).where(Task.updated_at >= clock.now() - RECENT)
+    return Task.id.in_(open_ids | recent_ids)
 
 
 def unit_tasks(unit: Unit) -> list[dict]:
-    """Every task that reached this unit: at it now, passed on, or recently closed."""
-    reached = TaskHop.select(TaskHop.task).where(TaskHop.to_unit == unit)
-    return task_list(Task.select().where(Task.id.in_(reached) & _recent_or_open())
-                     .order_by(Task.created_at.desc()))
+    """Every task that reached this unit: at it now, passed on, or recently closed. Driven from the
+    open-or-recent tasks (a few, by index) and checked per task for a hop to the unit, so years of
+    the unit's closed tasks cost nothing."""
+    reached = fn.EXISTS(TaskHop.select(TaskHop.id).where((TaskHop.task == Task.id) & (TaskHop.to_unit == unit)))
+    return task_list(Task.select().where(_recent_or_open() & reached).order_by(Task.created_at.desc()))
 
 
 def booth_tasks(booth: Booth) -> list[dict]:
@@ -148,9 +153,10 @@ def booth_tasks(booth: Booth) -> list[dict]:
 
 
 def scope_tasks(units: list[Unit]) -> list[dict]:
-    """Open tasks at the supervisor's units, the most urgent first (see the screen's ordering)."""
-    return task_list(Task.select().where(Task.unit.in_([u.id for u in units])
-                                         & Task.status.in_(("open", "waiting")))
+    """Open tasks at the supervisor's units, the most urgent first (see the screen's ordering). The
+    open ones are found by the status index first: ordered by creation, the planner walked them all."""
+    open_ids = Task.select(Task.id).where(Task.status.in_(("open", "waiting")))
+    return task_list(Task.select().where(Task.id.in_(open_ids) & Task.unit.in_([u.id for u in units]))
                      .order_by(Task.created_at))
 
 
@@ -177,9 +183,10 @@ def alert_dict(alert: Alert, look: Lookup | None = None, with_task: bool = True)
 
 def scope_alerts(units: list[Unit], only_open: bool = False, limit: int = 100) -> list[dict]:
     ids = [u.id for u in units]
-    hop_units = TaskHop.select(TaskHop.id).where(TaskHop.to_unit.in_(ids))
+    # two index lookups (the alerted unit, the unit that had to pick up): no walk over hop history
     query = (Alert.select(Alert, TaskHop, Task).join(TaskHop).switch(Alert).join(Task)
-             .where(Alert.unit.in_(ids) | Alert.hop.in_(hop_units)))
+             .where(Alert.id.in_(Alert.select(Alert.id).where(Alert.unit.in_(ids))
+                                 | Alert.select(Alert.id).where(Alert.hop_unit.in_(ids)))))
     if only_open:
         query = query.where(Alert.acknowledged_at.is_null())
     look = Lookup()
@@ -199,7 +206,7 @@ def outbox_rows(units: list[Unit] | None, status: str | None = None, limit: int 
     if units is not None:   # a supervisor: the messages of alerts in their scope
         ids = [u.id for u in units]
         query = query.where(Outbox.alert.in_(Alert.select(Alert.id).where(Alert.unit.in_(ids))))
-    counts = {status_: 0 for status_ in ("pending", "sending", "sent", "failed")}
+    counts = {status_: 0 for status_ in ("pending", "sending", "unconfirmed", "sent", "failed", "cancelled")}
     for row in query.select(Outbox.status, fn.COUNT(Outbox.id).alias("n")).group_by(Outbox.status):
         counts[row.status] = row.n
     if status:
@@ -215,10 +222,14 @@ def unit_staff(units: list[Unit]) -> list[dict]:
     holding = dict(Task.select(Task.assignee, fn.COUNT(Task.id)).where(
         Task.status.in_(("open", "waiting")) & Task.assignee.in_([s.id for s in staff]))
         .group_by(Task.assignee).tuples())
-    names = [s.username for s in staff]
-    last = dict(AuditEvent.select(AuditEvent.actor, fn.MAX(AuditEvent.at))
-                .where(AuditEvent.actor.in_(names) & AuditEvent.action.startswith("task."))
-                .group_by(AuditEvent.actor).tuples())
+    # per person the newest task action, walking the (actor, at) index backwards: flat in history
+    last = {}
+    for s in staff:
+        row = (AuditEvent.select(AuditEvent.at).where((AuditEvent.actor == s.username)
+                                                      & AuditEvent.action.startswith("task."))
+               .order_by(AuditEvent.at.desc()).limit(1).first())
+        if row is not None:
+            last[s.username] = row.at
     look = Lookup()
     return [{"username": s.username, "full_name": s.full_name, "role": s.role,
              "unit": look.unit(s.unit_id).code, "holding": holding.get(s.id, 0),

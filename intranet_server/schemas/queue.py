@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, model_validator
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.auth import BoothRef
@@ -18,11 +18,20 @@ PrinterState = Literal["ok", "near_end", "paper_out", "offline", "error", "unkno
 # ---- bodies -----------------------------------------------------------------------------
 
 class IssueTicket(Body):
-    service: Code = Field(examples=["PP"])
+    """A walk-in's ticket (`service`), or a visit booked online redeemed by its code (`booking_code`)."""
+    service: Code | None = Field(default=None, examples=["PP"])
+    booking_code: str | None = Field(default=None, max_length=40, examples=["K7QM-3XPD"],
+                                     description="a booking's code, or the QR payload a scanner types")
     priority: Priority | None = None
     idempotency_key: str | None = Field(default=None, min_length=8, max_length=64,
                                         description="a repeated key from the same kiosk answers the first ticket")
     language: Literal["id", "en"] = "id"
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.service is None) == (self.booking_code is None):
+            raise ValueError("send either 'service' (a walk-in) or 'booking_code' (a visit booked online)")
+        return self
 
 
 class Printed(Body):
@@ -93,6 +102,7 @@ class TicketOut(Out):
     recall_count: int
     print_state: Literal["pending", "printed", "failed"]
     language: Literal["id", "en"]
+    booked: bool = Field(default=False, description="redeemed from a visit booked online")
     verbs: list[str] = Field(default_factory=list, description="the verbs the signed-in person may apply now")
 
 

@@ -14,7 +14,7 @@ Position = Literal["p0", "p1", "p2"]
 Role = Literal["p0", "p1", "p2", "supervisor", "admin"]
 HopKind = Literal["send", "forward", "return", "release", "reassign", "result"]
 AlertLevel = Literal["warning", "breach", "escalation"]
-OutboxStatus = Literal["pending", "sending", "sent", "failed"]
+OutboxStatus = Literal["pending", "sending", "unconfirmed", "sent", "failed", "cancelled"]
 
 
 # ---- bodies -----------------------------------------------------------------------------

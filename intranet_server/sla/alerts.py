@@ -91,12 +91,12 @@ def compose(alert: Alert, hop: TaskHop, task: Task, channel: str,
 
 def _insert(hop: TaskHop, level: str, unit: Unit, deadline: dt.datetime, now: dt.datetime) -> Alert | None:
     """Insert if absent; None when this (hop, level) was raised before (by us or another process)."""
-    rows = list(Alert.insert(hop=hop, task=hop.task_id, level=level, unit=unit, deadline=deadline,
-                             created_at=now).on_conflict_ignore().returning(Alert.id).execute())
+    rows = list(Alert.insert(hop=hop, task=hop.task_id, level=level, unit=unit, hop_unit=hop.to_unit_id,
+                             deadline=deadline, created_at=now).on_conflict_ignore().returning(Alert.id).execute())
     if not rows:
         return None
-    return Alert(id=rows[0].id, hop=hop, task=hop.task, level=level, unit=unit, deadline=deadline,
-                 created_at=now)
+    return Alert(id=rows[0].id, hop=hop, task=hop.task, level=level, unit=unit, hop_unit=hop.to_unit_id,
+                 deadline=deadline, created_at=now)
 
 
 def announce_alert(alert: Alert, change: str, look: task_reads.Lookup | None = None) -> None:
@@ -104,6 +104,9 @@ def announce_alert(alert: Alert, change: str, look: task_reads.Lookup | None = N
     message = {"alert": task_reads.alert_dict(alert, look), "change": change, "now": iso(clock.now())}
     for code in dict.fromkeys((look.unit(alert.hop.to_unit_id).code, look.unit(alert.unit_id).code)):
         publish(f"supervisor:{code}", "alert", message)
+    if change == "raise":
+        from intranet_server.actions import integrations
+        integrations.alert_raised(alert, alert.hop, message["alert"])
 
 
 class _Batch:

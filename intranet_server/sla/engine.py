@@ -8,12 +8,16 @@ Why it looks like this:
 - An action that creates an earlier deadline calls `notify(at)` after its commit; if `at` is before
   the instant the loop sleeps until, the event is set and the loop re-plans at once. So a new
   3-second target is met as precisely as a 15-minute one.
-- Deadlines made by *other* processes cannot set our event, so the sleep is capped at
-  min(sla.max_sleep, half the shortest warning lead): a deadline created elsewhere is always at least
-  that lead away, so it is never seen late.
-- With several server processes on PostgreSQL, only the holder of an advisory lock sweeps (the
-  others retry for the lock each turn). If two ever sweep, the unique (hop, level) key still makes
-  every alert exactly once.
+- Deadlines made by *other* processes reach us too: on PostgreSQL the action's transaction also
+  runs `pg_notify('ptsa_sla', <instant>)`, which PostgreSQL delivers at commit (never for a rolled
+  back change) to every process's `DeadlineListener`, and that sets the same event. A recompute on
+  one process that makes deadlines due at once is therefore seen by the leader at once, not after
+  its sleep. The sleep stays capped at min(sla.max_sleep, half the shortest warning lead) as a
+  safety net for a lost notification (the listener reconnecting, say).
+- With several server processes on PostgreSQL, only the holder of an advisory lock sweeps; the
+  others try for the lock every `[sla] leader_retry` (3 s), so a dead leader (its connection, and
+  with it the lock, gone) is replaced within a few seconds. If two ever sweep, the unique
+  (hop, level) key still makes every alert exactly once.
 
 `sweep(now)` is the same work done synchronously, for tests with a frozen clock and for the CLI.
 """
@@ -31,8 +35,19 @@ from intranet_server.sla import alerts
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x50545341_534C41   # "PTSA" "SLA": the advisory lock of the leading sweeper
+CHANNEL = "ptsa_sla"           # LISTEN/NOTIFY channel: "a deadline at <ISO instant> was stored"
 EARLY = 0.002                  # wake a hair after the deadline, never before it
 ERROR_PAUSE = 2.0
+
+
+def deadline_set(at: dt.datetime | None) -> None:
+    """Call inside the transaction that stores a deadline: after the commit this process's sweeper
+    and, on PostgreSQL, every other process's (through NOTIFY, sent by PostgreSQL at commit) re-plan."""
+    if at is None:
+        return
+    database.after_commit(lambda: notify(at))
+    if is_postgres():
+        database.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, at.isoformat()))
 
 
 def sweep(now: dt.datetime | None = None) -> list:
@@ -154,12 +169,14 @@ class Sweeper(Loop):
             max_sleep = max(0.5, min(configured, lead / 2))
         super().__init__(event_factory, max_sleep)
         self.leader = PostgresLeader() if is_postgres() else AlwaysLeader()
+        self.leader_retry = parse_duration(sla.settings()["sla"].get("leader_retry", "3s")).total_seconds()
         self.raised = 0
         self._started = False
 
     def turn(self) -> dt.datetime | None:
         if not self.leader.is_leader():
-            return None           # another process sweeps; look again after max_sleep
+            # another process sweeps; ask for the lock again soon, so a dead leader is replaced quickly
+            return clock.now() + dt.timedelta(seconds=self.leader_retry)
         if not self._started:
             recompute_if_calendar_settings_changed()
             self._started = True
@@ -185,7 +202,61 @@ def recompute_if_calendar_settings_changed() -> int:
     return changed
 
 
+class DeadlineListener:
+    """LISTEN on a connection of its own and tell the local sweeper of every deadline another process
+    (or this one) committed. `select` is the async mode's (green under eventlet/gevent)."""
+
+    def __init__(self, on_deadline, sleep):
+        self.on_deadline, self.sleep = on_deadline, sleep
+        self._conn = None
+        self._stopped = False
+        self.received = 0
+
+    def run(self) -> None:
+        import select
+
+        import psycopg2
+        log.info("deadline listener started")
+        while not self._stopped:
+            try:
+                if self._conn is None:
+                    obj = database.obj
+                    self._conn = psycopg2.connect(dbname=obj.database, **obj.connect_params)
+                    self._conn.autocommit = True
+                    with self._conn.cursor() as cur:
+                        cur.execute(f"LISTEN {CHANNEL}")
+                    self.on_deadline(clock.now())   # anything missed while not listening: look now
+                if select.select([self._conn], [], [], 5.0)[0]:
+                    self._conn.poll()
+                    while self._conn.notifies:
+                        note = self._conn.notifies.pop(0)
+                        self.received += 1
+                        try:
+                            self.on_deadline(dt.datetime.fromisoformat(note.payload))
+                        except ValueError:
+                            log.warning("ignored a malformed deadline notification %r", note.payload)
+            except Exception:   # noqa: BLE001 - a broken listening connection: reconnect, never die
+                if self._stopped:
+                    break
+                log.warning("deadline listener lost its connection; reconnecting", exc_info=True)
+                self.close()
+                self.sleep(ERROR_PAUSE)
+        self.close()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:   # noqa: BLE001 - closing a broken connection
+                pass
+        self._conn = None
+
+
 _sweeper: Sweeper | None = None
+_listener: DeadlineListener | None = None
 
 
 def notify(at: dt.datetime | None) -> None:
@@ -195,14 +266,21 @@ def notify(at: dt.datetime | None) -> None:
 
 
 def start(start_task, event_factory, sleep=None) -> Sweeper:
-    global _sweeper
+    global _sweeper, _listener
     _sweeper = Sweeper(event_factory, pause=(lambda: sleep(0)) if sleep else None)
     start_task(_sweeper.run)
+    if is_postgres():
+        import time
+        _listener = DeadlineListener(notify, sleep or time.sleep)
+        start_task(_listener.run)
     return _sweeper
 
 
 def stop() -> None:
-    global _sweeper
+    global _sweeper, _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None
     if _sweeper is not None:
         _sweeper.stop()
         _sweeper = None

@@ -21,7 +21,7 @@ from db.models import database
 from db.task_models import Outbox
 from intranet_server import clock, sla
 from intranet_server.rules.durations import parse_duration
-from intranet_server.sla import mail, sms
+from intranet_server.sla import mail, sms, webhooks
 from intranet_server.sla.engine import Loop
 
 log = logging.getLogger(__name__)
@@ -31,13 +31,16 @@ BATCH = 20
 def lease() -> dt.timedelta:
     """How long a claimed row belongs to its worker: three times the longest transport timeout (at
     least 10 s). A worker that died mid-delivery leaves its rows to be tried again after this."""
-    longest = max(parse_duration(sla.settings()[section]["timeout"]) for section in ("smtp", "sms"))
+    settings = sla.settings()
+    longest = max([parse_duration(settings[section]["timeout"]) for section in ("smtp", "sms")]
+                  + [parse_duration(settings["smtp"].get("data_timeout", "2m"))])
     return max(dt.timedelta(seconds=10), 3 * longest)
 
 
 def transports() -> dict:
-    return {"email": lambda row: mail.send(row.address, row.subject, row.body, sla.settings()["smtp"]),
-            "sms": lambda row: sms.send(row.address, row.body, sla.settings()["sms"])}
+    return {"email": lambda row: mail.send(row.address, row.subject, row.body, sla.settings()["smtp"], row.id),
+            "sms": lambda row: sms.send(row.address, row.body, sla.settings()["sms"]),
+            "webhook": webhooks.deliver}
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -50,10 +53,16 @@ def backoff(attempts: int) -> dt.timedelta:
 def _claim(now: dt.datetime) -> list[Outbox]:
     claimed, until = [], now + lease()
     with database.atomic():
-        due = list(Outbox.select().where(Outbox.status.in_(("pending", "sending"))
+        due = list(Outbox.select().where(Outbox.status.in_(("pending", "sending", "unconfirmed"))
                                          & (Outbox.next_attempt_at <= now))
                    .order_by(Outbox.next_attempt_at).limit(BATCH))
         for row in due:
+            if row.channel == "webhook":
+                later = webhooks.wait_until(row, now)
+                if later is not None:   # an earlier event of the same webhook still waits, or it is paused
+                    Outbox.update(next_attempt_at=later).where(
+                        (Outbox.id == row.id) & (Outbox.next_attempt_at == row.next_attempt_at)).execute()
+                    continue
             won = (Outbox.update(status="sending", attempts=Outbox.attempts + 1, next_attempt_at=until)
                    .where((Outbox.id == row.id) & (Outbox.status == row.status)
                           & (Outbox.next_attempt_at == row.next_attempt_at)).execute())
@@ -62,15 +71,29 @@ def _claim(now: dt.datetime) -> list[Outbox]:
     return claimed
 
 
-def _finish(row: Outbox, error: str | None) -> None:
+def _finish(row: Outbox, error: str | None, unconfirmed: bool = False) -> None:
     now = clock.now()
     with database.atomic():
+        if unconfirmed:
+            # Sent, but the relay never said so: most likely delivered. Not again at once (that is how
+            # a slow relay got 3 copies); once more much later, with the same Message-ID.
+            later = parse_duration(sla.settings()["outbox"]["unconfirmed_retry"])
+            give_up = row.attempts >= int(sla.settings()["outbox"]["max_attempts"])
+            Outbox.update(status="failed" if give_up else "unconfirmed", last_error=error[:500],
+                          next_attempt_at=now + later).where(Outbox.id == row.id).execute()
+            return
         if error is None:
             Outbox.update(status="sent", sent_at=now, last_error="").where(Outbox.id == row.id).execute()
+            if row.channel == "webhook":
+                webhooks.release_next(row, now)
             return
-        give_up = row.attempts >= int(sla.settings()["outbox"]["max_attempts"])
+        limit = "webhook_attempts" if row.channel == "webhook" else "max_attempts"
+        give_up = row.attempts >= int(sla.settings()["outbox"][limit])
         Outbox.update(status="failed" if give_up else "pending", last_error=error[:500],
                       next_attempt_at=now + backoff(row.attempts)).where(Outbox.id == row.id).execute()
+        if give_up and row.channel == "webhook":
+            row.last_error = error
+            webhooks.gave_up(row)
 
 
 def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
@@ -81,22 +104,26 @@ def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
     while True:
         batch = _claim(now)
         for row in batch:
+            unconfirmed = False
             try:
                 send[row.channel](row)
                 error = None
+            except mail.Unconfirmed as exc:
+                error, unconfirmed = f"unconfirmed: {exc}", True
+                log.warning("outbox %s #%d to %s: %s", row.channel, row.id, row.address, error)
             except Exception as exc:   # noqa: BLE001 - any failure: keep the row, try again later
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox %s #%d to %s failed (attempt %d): %s", row.channel, row.id, row.address,
                             row.attempts, error)
-            _finish(row, error)
+            _finish(row, error, unconfirmed)
             tried.append(row)
-        if len(batch) < BATCH:
+        if not batch:   # a delivered webhook row may have released the next one: look again until none
             return tried
 
 
 def next_due() -> dt.datetime | None:
     value = (Outbox.select(fn.MIN(Outbox.next_attempt_at))
-             .where(Outbox.status.in_(("pending", "sending"))).scalar())
+             .where(Outbox.status.in_(("pending", "sending", "unconfirmed"))).scalar())
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime) and value.tzinfo is None:

@@ -36,7 +36,7 @@ def office_db(office_settings, database, frozen_clock):
 def mail_settings(settings):
     """E-mail and SMS switched on (addresses that are never reached unless a test starts them)."""
     configured = copy.deepcopy(settings)
-    configured["smtp"].update(host="127.0.0.1", port=9, timeout="2s")
+    configured["smtp"].update(host="127.0.0.1", port=9, timeout="2s", data_timeout="2s")
     configured["sms"].update(url="http://127.0.0.1:9/sms", timeout="2s")
     configured["outbox"].update(retry_base="10s", retry_max="1m", max_attempts=3)
     return configured

@@ -22,8 +22,12 @@ class Mailbox:
         self.messages: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
         self.controller = None
+        self.answer_after_s = 0.0     # a slow relay: it keeps the message this long before answering
 
     async def handle_DATA(self, server, session, envelope):
+        if self.answer_after_s:
+            import asyncio
+            await asyncio.sleep(self.answer_after_s)
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self.lock:
