@@ -11,6 +11,8 @@ import hashlib
 import json
 
 from db.catalog import CatalogError, export_catalog, load_catalog, validate
+from peewee import fn
+
 from db.connection import locked
 from db.models import Booth, Service, Ticket, Unit, database
 from intranet_server import cache
@@ -249,7 +251,7 @@ def unit_row(code: str) -> dict:
 
 def catalog_rows() -> dict:
     catalog = export_catalog()
-    waiting = dict(Ticket.select(Service.code, Ticket.id.count()).join(Service, on=(Ticket.service == Service.id))
+    waiting = dict(Ticket.select(Service.code, fn.COUNT(Ticket.id)).join(Service, on=(Ticket.service == Service.id))
                    .where(Ticket.status == "waiting").group_by(Service.code).tuples())
     return {
         "units": [{**u, "version": version_of(u)} for u in catalog.units],
