@@ -272,6 +272,23 @@ def cmd_staff(args) -> int:
     return 0
 
 
+def cmd_catalog(args) -> int:
+    """`ptsa catalog export [FILE]`: the live catalog as TOML, for `ptsa init --catalog FILE`."""
+    import db
+    from db.catalog import dump_catalog, export_catalog
+    settings = _settings()
+    db.connect(settings["database"]["url"])
+    with db.database.connection_context():
+        text = dump_catalog(export_catalog({"name": settings["office"]["name"]}))
+    if args.file in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(args.file, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"catalog written to {args.file}")
+    return 0
+
+
 def cmd_copy_database(args) -> int:
     import db
     from db.transfer import TransferError, copy_database
@@ -376,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", dest="active", action="store_false", default=None)
     p.add_argument("--enable", dest="active", action="store_true")
     p.set_defaults(func=cmd_staff)
+
+    p = sub.add_parser("catalog", help="export the live catalog (units, services, booths) as TOML")
+    p.add_argument("catalog_command", choices=["export"])
+    p.add_argument("file", nargs="?", help="where to write it (default: standard output)")
+    p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("copy-database", help="copy every row into another (new, empty) database, "
                                                "e.g. from SQLite to PostgreSQL")
