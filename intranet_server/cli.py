@@ -407,6 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")
     p.add_argument("--token", help="this kiosk's token (from ptsa kiosk-token)")
+    p.add_argument("--pair", help="the pairing text of /admin's kiosk QR code (sets --server and --token)")
     p.add_argument("--printer", help="printer spec")
     p.add_argument("--windowed", action="store_true", help="not full screen (for trying it out)")
     p.set_defaults(func=cmd_kiosk)
