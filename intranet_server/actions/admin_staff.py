@@ -20,6 +20,29 @@ _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CSV_FIELDS = ("username", "full_name", "role", "unit", "booth", "email", "phone", "language", "active")
 
 
+# save_staff's messages (shared with the CLI) say the field in words; the screens want its name
+_FIELD_OF = (("username", "username"), ("full name", "full_name"), ("role", "role"), ("unknown unit", "unit"),
+             ("unknown booth", "booth"), ("a front officer", "booth"), ("a p1 ", "unit"), ("a p2 ", "unit"),
+             ("a supervisor", "unit"), ("e-mail", "email"), ("phone", "phone"), ("language", "language"))
+
+
+def _field_named(exc: ActionError) -> ActionError:
+    text = exc.message.lower()
+    if text.startswith("'"):
+        return exc
+    for start, field in _FIELD_OF:
+        if text.startswith(start) or (field == "username" and " exists;" in text):
+            return type(exc)(f"'{field}': {exc.message}", code=exc.code, status=exc.status)
+    return exc
+
+
+def _save(*args, **kwargs) -> Staff:
+    try:
+        return save_staff(*args, **kwargs)
+    except ActionError as exc:
+        raise _field_named(exc) from None
+
+
 def one_time_password() -> str:
     return "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3))
 
@@ -45,7 +68,7 @@ def add_staff(actor: str, fields: dict) -> tuple[Staff, str]:
     username = fields.pop("username")
     password = one_time_password()
     with database.atomic():
-        staff = save_staff(actor, username, create=True, password=password,
+        staff = _save(actor, username, create=True, password=password,
                            **{k: v for k, v in fields.items() if v is not None})
         Staff.update(must_change_password=True).where(Staff.id == staff.id).execute()
     return Staff.get_by_id(staff.id), password
@@ -66,7 +89,7 @@ def update_staff(actor: str, username: str, fields: dict, version: str | None = 
                            "active administrator; make someone else an administrator first", code="last_admin")
         if fields.get("role") in ("p1", "p2", "supervisor", "admin", "pimpinan") and "booth" not in fields:
             fields["booth"] = None    # only a front officer sits at a booth
-        return save_staff(actor, username, create=False, **fields)
+        return _save(actor, username, create=False, **fields)
 
 
 def reset_password(actor: str, username: str) -> str:

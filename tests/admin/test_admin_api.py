@@ -125,7 +125,7 @@ def test_staff_one_time_password_then_forced_change(admin, client):
 
 def test_staff_refusals(admin):
     assert admin.post("/api/v1/admin/staff", json={"username": "x1", "full_name": "X", "role": "p0"}
-                      ).get_json()["message"].startswith("a front officer")
+                      ).get_json()["message"].startswith("'booth': a front officer")
     assert admin.post("/api/v1/admin/staff", json={"username": "p0-01", "full_name": "X", "role": "p0",
                                                     "booth": 1}).status_code == 409
     assert admin.post("/api/v1/admin/staff", json={"username": "x2", "full_name": "X", "role": "boss"}
