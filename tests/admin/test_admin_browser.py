@@ -190,7 +190,7 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
     # -- a cuti bersama day: how far the open task's deadline moves, before saving
     task_id = open_task_in_the_database(server)
     session = server.login("admin")
-    due_before = session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion_due_at"]
+    due_before = session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion"]["due_at"]
     day = a_working_day_ahead(session, server)
     page.click("a[data-tab=calendar]")
     page.wait_for_selector(".month")
@@ -202,12 +202,12 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
     effect = page.inner_text("#ov-effect")
     assert "1 tugas" in effect or "1 open task" in effect, effect
     shots(page, "11-calendar-effect-before-saving")
-    assert session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion_due_at"] == due_before
+    assert session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion"]["due_at"] == due_before
     page.click("#ov-save")
     page.wait_for_selector("#overrides-table tr")
     page.wait_for_selector(f".day.override[data-date='{day}']")
     shots(page, "12-calendar-saved")
-    due_after = session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion_due_at"]
+    due_after = session.get(server.url + f"/api/v1/tasks/{task_id}", timeout=10).json()["completion"]["due_at"]
     assert due_after > due_before
 
     # -- a test e-mail to a real SMTP sink

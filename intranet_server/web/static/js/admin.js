@@ -38,8 +38,14 @@
 
   async function save(form, method, url, body) {
     clearErrors(form);
-    try { return await PTSA.api(method, url, body); } catch (e) { showError(form, e); throw e; }
+    try { return await PTSA.api(method, url, body); } catch (e) { showError(form, e); e.shown = true; throw e; }
   }
+  // a refused save stops its handler: its message is already next to the field; anything else is flashed
+  window.addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    const e = ev.reason || {};
+    if (!e.shown) flash(e.message || String(e));
+  });
   const num = (v) => (v === "" || v == null ? null : Number(v));
 
   /* ---- tabs ---- */
