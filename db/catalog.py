@@ -203,19 +203,22 @@ def export_catalog(office: dict | None = None) -> Catalog:
     """The live catalog as `read_catalog` gives it: `ptsa catalog export` writes it back as TOML, and
     the administration screens check a change by validating the whole catalog with it applied."""
     hours = {row.unit_id: row.hours for row in UnitHours.select()}
+    rows = list(Unit.select().order_by(Unit.echelon, Unit.id))
+    codes = {u.id: u.code for u in rows}     # one query each, not one per row: this runs on every edit
     units = []
-    for unit in Unit.select().order_by(Unit.echelon, Unit.id):
+    for unit in rows:
         entry = {"code": unit.code, "name": unit.name, "name_en": unit.name_en, "echelon": unit.echelon}
         if unit.parent_id:
-            entry["parent"] = unit.parent.code
+            entry["parent"] = codes[unit.parent_id]
         entry.update(timezone=unit.timezone, open_on_cuti_bersama=unit.open_on_cuti_bersama, active=unit.active)
         if unit.id in hours:
             entry["hours"] = hours[unit.id]
         units.append(entry)
-    services = []
-    for svc in Service.select(Service, Unit).join(Unit).order_by(Service.sort_order, Service.id):
+    services, service_codes = [], {}
+    for svc in Service.select().order_by(Service.sort_order, Service.id):
+        service_codes[svc.id] = svc.code
         entry = {"code": svc.code, "prefix": svc.prefix, "name_id": svc.name_id, "name_en": svc.name_en,
-                 "unit": svc.unit.code}
+                 "unit": codes[svc.unit_id]}
         for key in ("sop_days", "daily_cap"):
             if getattr(svc, key) is not None:
                 entry[key] = getattr(svc, key)
@@ -223,12 +226,13 @@ def export_catalog(office: dict | None = None) -> Catalog:
                      open_days=[d for d in svc.open_days.split(",") if d],
                      typical_service_min=max(1, round(svc.typical_service_s / 60)), active=svc.active)
         services.append(entry)
-    booths = []
-    for booth in Booth.select().order_by(Booth.number):
-        codes = [link.service.code for link in
-                 BoothService.select(BoothService, Service).join(Service).where(BoothService.booth == booth)
-                 .order_by(Service.sort_order, Service.id)]
-        booths.append({"number": booth.number, "label": booth.label, "services": codes, "active": booth.active})
+    order = {code: i for i, code in enumerate(service_codes.values())}
+    links: dict[int, list[str]] = {}
+    for booth_id, service_id in BoothService.select(BoothService.booth, BoothService.service).tuples():
+        links.setdefault(booth_id, []).append(service_codes[service_id])
+    booths = [{"number": booth.number, "label": booth.label,
+               "services": sorted(links.get(booth.id, []), key=order.get), "active": booth.active}
+              for booth in Booth.select().order_by(Booth.number)]
     return Catalog(dict(office or {}), units, services, booths)
 
 

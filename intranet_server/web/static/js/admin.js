@@ -23,11 +23,48 @@
     $$(".invalid", form).forEach((el) => el.classList.remove("invalid"));
   }
 
+  /* The server's messages are English (the API's); in Bahasa Indonesia the screen says them in its own words. */
+  const ID_TEXTS = [
+    [/prefix '?(\w+)'? is already used/, (m) => `Huruf ${m[1]} sudah dipakai layanan lain.`],
+    [/prefix must be one or two capital letters|should match pattern '\^\[A-Z\]\{1,2\}\$'/, () => "Huruf tiket: satu atau dua huruf kapital."],
+    [/unknown unit '?([\w-]*)'?/, (m) => `Unit ${m[1]} tidak dikenal.`],
+    [/unknown service '?([\w-]*)'?/, (m) => `Layanan ${m[1]} tidak dikenal.`],
+    [/must be HH:MM|should match pattern '\^\(\[01\]/, () => "Tulis jam sebagai JJ:MM, mis. 07:30."],
+    [/opens_at must be before closes_at/, () => "Jam buka harus sebelum jam tutup."],
+    [/daily_cap is at most 999|less than or equal to 999/, () => "Kuota harian paling banyak 999."],
+    [/greater than or equal to 1|at least 1/, () => "Isi dengan angka 1 atau lebih."],
+    [/String should have at least 1 character|Field required|missing/, () => "Wajib diisi."],
+    [/needs an echelon-1 'parent'/, () => "Unit eselon 2 memerlukan induk eselon 1."],
+    [/unknown time zone/, () => "Zona waktu tidak dikenal (mis. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)."],
+    [/is not HH:MM-HH:MM|is empty or overlaps|a week with no working hours|weekdays are/, () => "Jam kerja: satu hari per baris, mis. \"mon 07:30-12:00 13:00-16:00\", berurutan dan tidak tumpang tindih."],
+    [/exists; change it instead/, () => "Sudah ada; ubah yang ada."],
+    [/was changed by someone else/, () => "Data ini diubah orang lain sejak Anda membukanya. Muat ulang lalu coba lagi."],
+    [/last booth serving (\S+) and (\d+) visitor/, (m) => `Booth ini satu-satunya yang melayani ${m[1]} dan ${m[2]} pengunjung sedang menunggu; berikan ${m[1]} ke booth lain dulu.`],
+    [/is the last active administrator/, () => "Ini administrator aktif terakhir; jadikan orang lain administrator dulu."],
+    [/still belong to/, () => "Masih ada layanan aktif milik unit ini; pindahkan atau nonaktifkan dulu."],
+    [/a front officer \(p0\) needs a booth/, () => "Petugas depan (P0) memerlukan booth."],
+    [/a P1 receiver needs an echelon-1 unit/, () => "Penerima P1 memerlukan unit eselon 1."],
+    [/a P2 receiver needs an echelon-2 unit/, () => "Penerima P2 memerlukan unit eselon 2."],
+    [/a supervisor needs a unit/, () => "Supervisor memerlukan unit."],
+    [/write it internationally/, () => "Tulis nomor telepon dalam format internasional, mis. +6281234567890."],
+    [/does not look right/, () => "Alamat e-mail tidak benar."],
+    [/username: 2 to 64|should match pattern '\^\[a-z0-9\]/, () => "Username: 2–64 huruf kecil, angka, '.', '_' atau '-'."],
+    [/must be a date written YYYY-MM-DD|should match pattern '\^\\d\{4\}/, () => "Tulis tanggal sebagai TTTT-BB-HH."],
+    [/already covers some of these dates/, () => "Sebagian tanggal ini sudah diatur koreksi lain; hapus dulu yang itu."],
+    [/a kiosk named .* exists/, () => "Nama kios ini sudah dipakai."],
+    [/kiosk name|should match pattern '\^\[A-Za-z0-9\]/, () => "Nama kios: huruf, angka, '.', '_' atau '-'."],
+  ];
+  function inScreenLanguage(text) {
+    if (!ID) return text;
+    for (const [re, say] of ID_TEXTS) { const m = re.exec(text); if (m) return say(m); }
+    return text;
+  }
+
   function showError(form, e) {
     if (e.code === "stale") { $("#admin-stale").hidden = false; }
     const m = /^'([\w.]+)': (.*)$/.exec(e.message || "");
     const field = m ? m[1].split(".")[0] : "_";
-    const text = m ? m[2] : e.message;
+    const text = inScreenLanguage(m ? m[2] : e.message);
     const box = $$(".field-error", form).find((p) => p.dataset.errorFor.split(" ").includes(field))
       || $$(".field-error", form).find((p) => p.dataset.errorFor.split(" ").includes("_"))
       || $$(".field-error", form)[0];
@@ -50,6 +87,7 @@
 
   /* ---- tabs ---- */
   function openTab(name) {
+    $("#admin-flash").hidden = true;
     $$(".tab").forEach((s) => { s.hidden = s.id !== "tab-" + name; });
     $$("#admin-tabs a").forEach((a) => a.classList.toggle("active", a.dataset.tab === name));
     ({ catalog: loadCatalog, staff: loadStaff, calendar: loadCalendar, levels: loadLevels, kiosks: loadKiosks,
@@ -283,7 +321,11 @@
     return b;
   }
   function describe(effect) {
-    const h = (s) => (Math.abs(s) >= 86400 ? `${(Math.abs(s) / 86400).toFixed(1)} ${L("hari", "days")}` : `${Math.round(Math.abs(s) / 60)} ${L("menit", "min")}`);
+    const h = (s) => {   // wall-clock time: closing a Friday moves a deadline over the weekend
+      const a = Math.abs(s), d = Math.floor(a / 86400), hr = Math.floor((a % 86400) / 3600), mi = Math.round((a % 3600) / 60);
+      return [d && `${d} ${L("hari", d === 1 ? "day" : "days")}`, hr && `${hr} ${L("jam", "h")}`, mi && `${mi} ${L("menit", "min")}`]
+        .filter(Boolean).join(" ") || L("kurang dari 1 menit", "under a minute");
+    };
     if (!effect.deadlines) return L("Tidak ada tenggat tugas terbuka yang bergeser.", "No open task deadline moves.");
     const parts = [];
     if (effect.latest_s) parts.push(L(`paling jauh ${h(effect.latest_s)} lebih lambat`, `up to ${h(effect.latest_s)} later`));
