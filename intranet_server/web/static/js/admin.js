@@ -16,7 +16,7 @@
   if (!isAdmin) document.body.dataset.readonly = "yes";
   $$("[data-admin-only]").forEach((el) => { if (!isAdmin) el.hidden = true; });
 
-  function flash(text) { const p = $("#admin-flash"); p.textContent = text; p.hidden = false; }
+  function flash(text) { const p = $("#admin-flash"); p.textContent = text; p.hidden = false; p.scrollIntoView({ block: "nearest" }); }
 
   function clearErrors(form) {
     $$(".field-error", form).forEach((p) => { p.hidden = true; p.textContent = ""; });
@@ -133,6 +133,7 @@
   });
 
   function editService(s) {
+    if (s) $("#service-form").scrollIntoView({ block: "start" });
     editing.service = s;
     $("#service-form-title").textContent = s ? L("Ubah layanan ", "Change service ") + s.code : L("Tambah layanan", "Add a service");
     $("#svc-code").value = s ? s.code : ""; $("#svc-code").disabled = !!s;
@@ -163,7 +164,7 @@
 
   function editBooth(b) {
     editing.booth = b;
-    const form = $("#booth-form"); form.hidden = false;
+    const form = $("#booth-form"); form.hidden = false; form.scrollIntoView({ block: "start" });
     $("#booth-number").textContent = b.number; $("#booth-label").value = b.label;
     $("#booth-services").innerHTML = `<legend>${L("Layanan yang dilayani", "Services served")}</legend>` + data.services.filter((s) => s.active)
       .map((s) => `<label class="inline"><input type="checkbox" value="${esc(s.code)}" ${b.services.includes(s.code) ? "checked" : ""}> ${esc(s.code)}</label>`).join("");
@@ -186,6 +187,7 @@
     return out;
   }
   function editUnit(u) {
+    if (u) $("#unit-form").scrollIntoView({ block: "start" });
     editing.unit = u;
     $("#unit-form-title").textContent = u ? L("Ubah unit ", "Change unit ") + u.code : L("Tambah unit", "Add a unit");
     $("#unit-code").value = u ? u.code : ""; $("#unit-code").disabled = !!u;
@@ -226,8 +228,10 @@
     const box = $("#otp-box");
     box.innerHTML = `${L("Kata sandi sekali pakai untuk", "One-time password for")} <b>${esc(username)}</b> (${L("hanya ditampilkan sekarang", "shown only now")}): <code id="otp-value">${esc(otp)}</code>`;
     box.hidden = false;
+    box.scrollIntoView({ block: "center" });
   }
   function editStaff(s) {
+    if (s) $("#staff-form").scrollIntoView({ block: "start" });
     editing.staff = s;
     $("#staff-form-title").textContent = s ? L("Ubah ", "Change ") + s.username : L("Tambah pegawai", "Add a staff member");
     $("#st-username").value = s ? s.username : ""; $("#st-username").disabled = !!s;
