@@ -9,6 +9,7 @@ import io
 import json
 import secrets
 
+from db.connection import locked
 from db.models import Staff, database
 from db.passwords import verify_password
 from intranet_server.actions import ActionError, Conflict, Invalid, NotFound, Unauthorized, audit
@@ -79,6 +80,7 @@ def update_staff(actor: str, username: str, fields: dict, version: str | None = 
         staff = Staff.get_or_none(Staff.username == username)
         if staff is None:
             raise NotFound(f"no staff account {username}")
+        staff = locked(Staff, staff.id)      # the version check and the write see the same row
         if version is not None and version != staff_row(staff)["version"]:
             raise Conflict(f"{username} was changed by someone else since you opened it; reload and try again",
                            code="stale")

@@ -13,7 +13,7 @@ import json
 from db.catalog import CatalogError, export_catalog, load_catalog, validate
 from peewee import fn
 
-from db.connection import locked
+from db.connection import is_postgres
 from db.models import Booth, Service, Ticket, Unit, database
 from intranet_server import cache
 from intranet_server.actions import Conflict, Invalid, NotFound, audit
@@ -48,6 +48,7 @@ def _check(catalog) -> None:
 def _apply(actor: str, change, action: str, subject_type: str, subject_key) -> dict:
     """Read the live catalog, let `change` edit it (returns the audit data), check it whole, load it."""
     with database.atomic():
+        _serialize_catalog_edits()
         catalog = export_catalog()
         before = {"services": {s["code"]: dict(s) for s in catalog.services},
                   "booths": {b["number"]: dict(b) for b in catalog.booths},
@@ -60,6 +61,16 @@ def _apply(actor: str, change, action: str, subject_type: str, subject_key) -> d
         _announce(before, catalog, actor)
         database.after_commit(cache.services.clear)
     return data
+
+
+CATALOG_LOCK = 7_007_001
+
+
+def _serialize_catalog_edits() -> None:
+    """An edit reads the whole catalog and writes it back: two at once must not interleave. SQLite's
+    IMMEDIATE transactions already run one writer at a time; PostgreSQL takes a transaction lock."""
+    if is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CATALOG_LOCK,))
 
 
 def _subject(subject_type: str, key):
@@ -137,7 +148,6 @@ def update_service(actor: str, code: str, fields: dict, version: str | None = No
         entry = _find(catalog.services, "code", code)
         if entry is None:
             raise NotFound(f"no service {code}")
-        locked(Service, Service.get(Service.code == code).id)
         _stale("service", code, entry, version)
         _service_entry(entry, fields)
         return {"fields": sorted(fields)}
@@ -185,7 +195,6 @@ def update_booth(actor: str, number: int, fields: dict, version: str | None = No
         entry = _find(catalog.booths, "number", number)
         if entry is None:
             raise NotFound(f"no booth {number}")
-        locked(Booth, Booth.get(Booth.number == number).id)
         _stale("booth", number, entry, version)
         old = set(entry["services"]) if entry.get("active", True) else set()
         if "services" in fields:
@@ -227,7 +236,6 @@ def update_unit(actor: str, code: str, fields: dict, version: str | None = None)
         entry = _find(catalog.units, "code", code)
         if entry is None:
             raise NotFound(f"no unit {code}")
-        locked(Unit, Unit.get(Unit.code == code).id)
         _stale("unit", code, entry, version)
         for key, value in fields.items():
             if value is None and key in ("hours", "parent"):
