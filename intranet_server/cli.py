@@ -54,10 +54,22 @@ def cmd_init(args) -> int:
     db.connect(settings["database"]["url"])
     applied = db.migrate()
     with db.database.connection_context():
-        counts = load_catalog(catalog)
+        from db.models import Unit
+        # The catalog is business configuration kept in the database (edited in /admin): an upgrade's
+        # `ptsa init` keeps it; the built-in catalog only fills a new office, --catalog FILE replaces it.
+        keep = args.catalog is None and Unit.select().exists()
+        if not keep:
+            from intranet_server.reads import calendars
+            with db.database.atomic():
+                counts = load_catalog(catalog)
+                calendars.bump_version()     # unit hours and time zones may have changed
         print(f"database: {settings['database']['url']}")
         print(f"migrations applied: {', '.join(applied) or 'none (already up to date)'}")
-        print(f"catalog: {counts['units']} units, {counts['services']} services, {counts['booths']} booths")
+        if keep:
+            print("catalog: kept the database's (edited in /admin); `ptsa init --catalog FILE` loads a file, "
+                  "`ptsa catalog export` writes the live one")
+        else:
+            print(f"catalog: {counts['units']} units, {counts['services']} services, {counts['booths']} booths")
         if args.demo:
             people = load_demo_staff(args.demo_password)
             roles = {}

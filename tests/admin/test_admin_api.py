@@ -71,6 +71,7 @@ def test_booth_services_and_the_last_booth_of_a_waiting_queue(admin, kiosk_token
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["services"] == ["PP", "DATA"] or set(r.get_json()["services"]) == {"PP", "DATA"}
     assert any(room == "booth:4" and e == "catalog" for e, _m, room in database)
+    assert any(room == "display" and e == "catalog" for e, _m, room in database)     # the board reloads
     # DATA is served by booth 4 and its own booth; make booth 4 the only one, then a visitor waits
     catalog = admin.get("/api/v1/admin/catalog").get_json()
     for booth in catalog["booths"]:

@@ -58,3 +58,18 @@ def test_the_default_catalog_survives_export_and_load(database):
     second = export_catalog()
     assert (first.units, first.services, first.booths) == (second.units, second.services, second.booths)
     assert {s["code"] for s in second.services} == {s["code"] for s in read_catalog().services}
+
+
+def test_a_plain_init_keeps_the_catalog_edited_in_admin(tmp_path):
+    data = tmp_path / "office"
+    assert ptsa(data, "init").returncode == 0
+    import sqlite3
+    con = sqlite3.connect(data / "ptsa.db")
+    con.execute("UPDATE service SET daily_cap = 42 WHERE code = 'PP'")
+    con.commit()
+    again = ptsa(data, "init")                      # an upgrade
+    assert again.returncode == 0 and "kept the database's" in again.stdout
+    assert con.execute("SELECT daily_cap FROM service WHERE code = 'PP'").fetchone()[0] == 42
+    loaded = ptsa(data, "init", "--catalog", str(ROOT / "db" / "default_catalog.toml"))
+    assert loaded.returncode == 0 and "13 services" in loaded.stdout
+    assert con.execute("SELECT daily_cap FROM service WHERE code = 'PP'").fetchone()[0] == 200
