@@ -61,7 +61,14 @@ def policy() -> SlaPolicy:
     """The policy in force: one primary-key read tells whether the stored levels changed."""
     global _stored
     try:
-        version = _levels_version()
+        from db.models import database
+        if database.is_closed():      # e.g. the sweeper being built at start: don't leave one open
+            with database.connection_context():
+                version = _levels_version()
+                if version and (_stored is None or _stored[0] != version):
+                    _stored = (version, SlaPolicy.from_settings(effective_sla()))
+        else:
+            version = _levels_version()
     except Exception:   # no database bound (pure tests) or not migrated: the settings file's
         return _policy
     if version == 0:

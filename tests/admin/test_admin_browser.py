@@ -234,3 +234,25 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
     assert "staff.password_change" in page.inner_text("#audit-table")
     shots(page, "15-audit-log-dewi")
     assert errors == []
+
+
+def test_pak_hendra_reads_his_units_in_english(browser, server, shots):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + "/login?lang=en")
+    page.fill("#username", "sup-phijsk-pk")
+    page.fill("#password", "demo12345")
+    page.click("#login-submit")
+    page.wait_for_url("**/supervisor")
+    page.goto(server.url + "/admin")
+    page.wait_for_selector("#services-table tbody tr")
+    assert not page.is_visible("#service-form") and not page.is_visible("a[data-tab=audit]")
+    assert set(page.eval_on_selector_all("#services-table tbody tr", "rows => rows.map(r => r.dataset.code)")) == \
+        {"PKB", "PP"}
+    shots(page, "20-supervisor-catalog-en")
+    page.click("a[data-tab=staff]")
+    page.wait_for_selector("#staff-table tbody tr")
+    assert "sup-phijsk-pk" in page.inner_text("#staff-table") and "p0-01" not in page.inner_text("#staff-table")
+    shots(page, "21-supervisor-staff-en")
+    assert errors == []

@@ -83,6 +83,9 @@
     const e = ev.reason || {};
     if (!e.shown) flash(e.message || String(e));
   });
+  // times as the office reads them: its own zone, its own language
+  const when = (iso) => (iso ? new Date(iso).toLocaleString(ID ? "id-ID" : "en-GB", {
+    timeZone: window.PTSA_TIMEZONE || "Asia/Jakarta", dateStyle: "medium", timeStyle: "medium" }) : "—");
   const num = (v) => (v === "" || v == null ? null : Number(v));
 
   /* ---- tabs ---- */
@@ -386,7 +389,7 @@
   async function loadKiosks() {
     const r = await PTSA.api("GET", "/api/v1/admin/kiosks");
     $("#kiosks-table tbody").innerHTML = r.kiosks.map((k) => `<tr class="${k.revoked ? "inactive" : ""}"><td>${esc(k.name)}</td>
-      <td>${esc(k.last_seen_at || "—")}</td><td>${esc(k.printer_status)} ${esc(k.printer_detail)}</td>
+      <td>${esc(when(k.last_seen_at))}</td><td>${esc(k.printer_status)} ${esc(k.printer_detail)}</td>
       <td>${esc(k.print_failures.map((f) => f.number).join(", ") || "—")}</td>
       <td>${k.revoked ? L("dicabut", "revoked") : (r.kiosks_connected.includes(k.name) ? L("terhubung", "connected") : L("aktif", "active"))}</td>
       <td>${k.revoked ? "" : `<button class="link" data-revoke="${esc(k.name)}">${L("cabut", "revoke")}</button>`}</td></tr>`).join("");
@@ -437,7 +440,7 @@
     $("#au-error").hidden = true;
     let r;
     try { r = await PTSA.api("GET", "/api/v1/admin/audit?" + q); } catch (e) { $("#au-error").textContent = e.message; $("#au-error").hidden = false; return; }
-    const rows = r.events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td>
+    const rows = r.events.map((e) => `<tr><td title="${esc(e.at)}">${esc(when(e.at))}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td>
       <td>${esc(e.subject_type)} ${esc(e.subject_id == null ? "" : e.subject_id)}</td><td><code>${esc(e.data ? JSON.stringify(e.data) : "")}</code></td></tr>`).join("");
     if (more) $("#audit-table tbody").insertAdjacentHTML("beforeend", rows); else $("#audit-table tbody").innerHTML = rows;
     before = r.next_before; $("#au-more").hidden = !before;
