@@ -31,7 +31,7 @@ class ServiceIn(Body):
     name_id: str = Field(min_length=1, max_length=200, pattern=NAME)
     name_en: str = Field(min_length=1, max_length=200, pattern=NAME)
     owner: str = Field(pattern=CODE)
-    sop_days: int | None = Field(default=None, ge=1, le=365)
+    sop_days: int | None = Field(ge=1, le=365, description="completion commitment in working days; null: none")
     daily_cap: int | None = Field(default=None, ge=1, le=999)
     hours: Hours | None = None
     typical_service_min: int | None = Field(default=None, ge=1, le=240)

@@ -45,6 +45,7 @@ def test_add_service_with_hours_reaches_the_kiosk_home(admin, database):
     ({"daily_cap": 5000}, "daily_cap"),
     ({"hours": {"opens_at": "15:00", "closes_at": "09:00", "days": ["mon"]}}, "closes_at"),
     ({"surprise": 1}, "surprise"),
+    ({"sop_days": "three"}, "sop_days"),
 ])
 def test_bad_service_is_refused_naming_the_field_and_writes_nothing(admin, change, field):
     before = Service.select().count(), AuditEvent.select().count()
@@ -52,6 +53,13 @@ def test_bad_service_is_refused_naming_the_field_and_writes_nothing(admin, chang
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["message"].startswith(f"'{field}")
     assert (Service.select().count(), AuditEvent.select().count()) == before
+
+
+def test_a_service_without_its_sop_days_key_is_refused(admin):
+    body = {k: v for k, v in NEW_SERVICE.items() if k != "sop_days"}
+    r = admin.post("/api/v1/admin/services", json=body)
+    assert r.status_code == 422 and r.get_json()["message"].startswith("'sop_days'")
+    assert admin.post("/api/v1/admin/services", json={**body, "sop_days": None}).status_code == 201
 
 
 def test_patch_service_and_the_stale_version_is_refused(admin):

@@ -62,3 +62,20 @@ def test_unit_hours_recompute_that_units_deadlines(office_calendar, client):
     r = client.patch(f"/api/v1/admin/units/{hop_unit}", json={"hours": {"tue": ["08:00-12:00"]}})
     assert r.status_code == 200, r.get_json()
     assert TaskHop.get(TaskHop.task == task.id).due_at > due      # Monday is no longer a working day
+
+
+def test_a_units_own_week_is_its_calendar(office_calendar, client):
+    client.post("/api/v1/auth/login", json={"username": "admin", "password": "demo12345"})
+    r = client.patch("/api/v1/admin/units/PHIJSK-PK", json={"hours": {"mon": ["08:00-12:00"], "sat": ["08:00-11:00"]},
+                                                            "timezone": "Asia/Makassar"})
+    assert r.status_code == 200, r.get_json()
+    week = client.get("/api/v1/calendar?unit=PHIJSK-PK&from=2026-11-23&days=7").get_json()
+    by_day = {d["weekday"]: d for d in week["days"]}
+    assert week["timezone"] == "Asia/Makassar"
+    assert by_day["mon"]["hours"] == ["08:00-12:00"] and by_day["sat"]["hours"] == ["08:00-11:00"]
+    assert by_day["wed"]["working"] is False
+    office = {d["weekday"]: d for d in client.get("/api/v1/calendar?unit=PHIJSK&from=2026-11-23&days=7")
+              .get_json()["days"]}
+    assert office["wed"]["working"] is True and office["sat"]["working"] is False    # others keep the office's
+    back = client.patch("/api/v1/admin/units/PHIJSK-PK", json={"hours": None})
+    assert back.status_code == 200 and "hours" not in back.get_json()
