@@ -121,12 +121,23 @@ def change_own_password(staff: Staff, current: str, new: str) -> Staff:
 
 # ---- CSV ----------------------------------------------------------------------------------
 
-def _rows(text: str) -> list[dict]:
+def _rows(text: str) -> tuple[list[dict], dict[str, str]]:
+    """The CSV's rows; a new account without a password gets a one-time password (returned by
+    username), so an office can import its people without writing passwords into a file."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "username" not in [f.strip() for f in reader.fieldnames]:
         raise Invalid("'csv': the first line must be a header naming at least username "
                       f"({','.join(CSV_FIELDS)},password)")
-    return list(reader)
+    rows, generated, seen = [], {}, set()
+    for row in reader:
+        row = {(k or "").strip(): v for k, v in row.items() if k}
+        username = (row.get("username") or "").strip()
+        new = username not in seen and Staff.get_or_none(Staff.username == username) is None
+        seen.add(username)
+        if new and username and not (row.get("password") or "").strip():
+            row["password"] = generated[username] = one_time_password()
+        rows.append(row)
+    return rows, generated
 
 
 class _DryRun(Exception):
@@ -137,7 +148,7 @@ def preview_import(actor: str, text: str) -> dict:
     """What an import would do, line by line, with every line's problem; nothing is kept.
     Each line runs through the same `import_staff` as the real import, inside one transaction
     that is rolled back, so later lines see earlier ones as the real import would."""
-    rows = _rows(text)
+    rows, _generated = _rows(text)
     lines = []
     try:
         with database.atomic():
@@ -162,8 +173,13 @@ def preview_import(actor: str, text: str) -> dict:
 
 
 def apply_import(actor: str, text: str) -> dict:
-    added, changed = import_staff(actor, _rows(text))
-    return {"added": added, "changed": changed}
+    rows, generated = _rows(text)
+    with database.atomic():
+        added, changed = import_staff(actor, rows)
+        if generated:
+            Staff.update(must_change_password=True).where(Staff.username.in_(list(generated))).execute()
+    return {"added": added, "changed": changed,
+            "one_time_passwords": [{"username": u, "one_time_password": p} for u, p in generated.items()]}
 
 
 def export_csv() -> str:

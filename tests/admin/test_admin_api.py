@@ -174,10 +174,24 @@ def test_csv_preview_import_and_export(admin):
     assert refused.status_code == 404 and "line 3" in refused.get_json()["message"]
     assert Staff.get_or_none(Staff.username == "budi") is None          # all or nothing
     good = text.replace("rina2,Rina,p1,NOPE", "rina2,Rina,p1,PHIJSK")
-    assert admin.post("/api/v1/admin/staff/import", json={"csv": good}).get_json() == {"added": 2, "changed": 1}
+    assert admin.post("/api/v1/admin/staff/import", json={"csv": good}).get_json() == {
+        "added": 2, "changed": 1, "one_time_passwords": []}
     exported = admin.get("/api/v1/admin/staff.csv").get_data(as_text=True)
     assert exported.startswith("username,full_name,role,unit,booth,email,phone,language,active\n")
     assert "budi,Budi Santoso,p0,,2,,,id,yes" in exported
+
+
+def test_csv_import_without_passwords_gives_one_time_passwords(admin, client):
+    text = "username,full_name,role,booth\nsiti,Siti Aminah,p0,7\np0-01,Petugas Satu,p0,1\n"
+    preview = admin.post("/api/v1/admin/staff/import/preview", json={"csv": text}).get_json()
+    assert preview["ok"] and [line["action"] for line in preview["lines"]] == ["add", "change"]
+    done = admin.post("/api/v1/admin/staff/import", json={"csv": text}).get_json()
+    assert [o["username"] for o in done["one_time_passwords"]] == ["siti"]      # only the new account
+    client.post("/api/v1/auth/logout")
+    me = client.post("/api/v1/auth/login", json={"username": "siti",
+                                                  "password": done["one_time_passwords"][0]["one_time_password"]})
+    assert me.status_code == 200 and me.get_json()["must_change_password"] is True
+    assert client.post("/api/v1/auth/login", json={"username": "p0-01", "password": PASSWORD}).status_code == 200
 
 
 def test_kiosk_register_pair_and_revoke(admin):

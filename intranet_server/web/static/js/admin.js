@@ -292,6 +292,12 @@
     ev.preventDefault();
     const r = await save(ev.target, "POST", "/api/v1/admin/staff/import", { csv: $("#import-text").value });
     flash(L(`${r.added} ditambah, ${r.changed} diubah.`, `${r.added} added, ${r.changed} changed.`));
+    if (r.one_time_passwords.length) {
+      const box = $("#otp-box");
+      box.innerHTML = L("Kata sandi sekali pakai (hanya ditampilkan sekarang):", "One-time passwords (shown only now):")
+        + "<ul>" + r.one_time_passwords.map((o) => `<li><b>${esc(o.username)}</b>: <code>${esc(o.one_time_password)}</code></li>`).join("") + "</ul>";
+      box.hidden = false;
+    }
     $("#import-apply").disabled = true; loadStaff();
   });
 
