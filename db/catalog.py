@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.admin_models import UnitHours
 from db.models import Booth, BoothService, Service, Staff, Unit, database
 from db.passwords import hash_password
 
@@ -19,7 +20,11 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class CatalogError(ValueError):
-    """A catalog file that cannot be loaded; the message says where and why."""
+    """A catalog file that cannot be loaded; the message says where and why, `field` which key."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -46,7 +51,41 @@ def read_catalog(path: str | Path = DEFAULT_CATALOG) -> Catalog:
 def _require(entry: dict, where: str, *keys: str) -> None:
     for key in keys:
         if key not in entry or entry[key] in ("", None):
-            raise CatalogError(f"{where}: missing '{key}'")
+            raise CatalogError(f"{where}: missing '{key}'", key)
+
+
+_SPAN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _check_zone(name, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogError(f"{where}: unknown time zone {name!r} (e.g. Asia/Jakarta, Asia/Makassar)",
+                           "timezone") from None
+
+
+def check_week(hours, where: str = "hours") -> None:
+    """Weekly working hours: {"mon": ["07:30-12:00", "13:00-16:00"], ...}; a day left out is closed.
+    Spans are HH:MM-HH:MM, in order and not overlapping."""
+    if not isinstance(hours, dict):
+        raise CatalogError(f"{where}: a table of weekdays, e.g. mon = [\"07:30-12:00\", \"13:00-16:00\"]", "hours")
+    for day, spans in hours.items():
+        if day not in DAYS:
+            raise CatalogError(f"{where}: weekdays are {', '.join(DAYS)}, not {day!r}", "hours")
+        if not isinstance(spans, list):
+            raise CatalogError(f"{where}.{day}: a list of \"HH:MM-HH:MM\" spans", "hours")
+        last_end = ""
+        for span in spans:
+            if not isinstance(span, str) or not _SPAN.match(span):
+                raise CatalogError(f"{where}.{day}: {span!r} is not HH:MM-HH:MM", "hours")
+            start, end = span.split("-")
+            if start >= end or start < last_end:
+                raise CatalogError(f"{where}.{day}: {span} is empty or overlaps the span before it", "hours")
+            last_end = end
+    if not any(hours.values()):
+        raise CatalogError(f"{where}: a week with no working hours at all", "hours")
 
 
 def validate(catalog: Catalog) -> None:
@@ -57,39 +96,44 @@ def validate(catalog: Catalog) -> None:
         if unit["code"] in units:
             raise CatalogError(f"{where}: unit code {unit['code']!r} appears twice")
         if unit["echelon"] not in (1, 2):
-            raise CatalogError(f"{where}: echelon must be 1 or 2")
+            raise CatalogError(f"{where}: echelon must be 1 or 2", "echelon")
+        _check_zone(unit.get("timezone", "Asia/Jakarta"), where)
+        if "hours" in unit:
+            check_week(unit["hours"], f"{where}.hours")
         units[unit["code"]] = unit
     for code, unit in units.items():
         parent = unit.get("parent")
         if unit["echelon"] == 2:
             if parent not in units or units[parent]["echelon"] != 1:
-                raise CatalogError(f"unit {code}: an echelon-2 unit needs an echelon-1 'parent'")
+                raise CatalogError(f"unit {code}: an echelon-2 unit needs an echelon-1 'parent'", "parent")
         elif parent:
-            raise CatalogError(f"unit {code}: an echelon-1 unit has no parent")
+            raise CatalogError(f"unit {code}: an echelon-1 unit has no parent", "parent")
     services: set[str] = set()
     prefixes: set[str] = set()
     for i, svc in enumerate(catalog.services):
         where = f"services[{i}]"
         _require(svc, where, "code", "prefix", "name_id", "name_en", "unit")
         if svc["code"] in services:
-            raise CatalogError(f"{where}: service code {svc['code']!r} appears twice")
+            raise CatalogError(f"{where}: service code {svc['code']!r} appears twice", "code")
         if not re.fullmatch(r"[A-Z]{1,2}", svc["prefix"]):
-            raise CatalogError(f"{where}: prefix must be one or two capital letters")
+            raise CatalogError(f"{where}: prefix must be one or two capital letters", "prefix")
         if svc["prefix"] in prefixes:
-            raise CatalogError(f"{where}: prefix {svc['prefix']!r} is already used by another service")
+            raise CatalogError(f"{where}: prefix {svc['prefix']!r} is already used by another service", "prefix")
         if svc["unit"] not in units:
-            raise CatalogError(f"{where}: unknown unit {svc['unit']!r}")
+            raise CatalogError(f"{where}: unknown unit {svc['unit']!r}", "unit")
         for key in ("opens_at", "closes_at"):
             if key in svc and not _HHMM.match(str(svc[key])):
-                raise CatalogError(f"{where}: {key} must be HH:MM")
+                raise CatalogError(f"{where}: {key} must be HH:MM", key)
         if svc.get("opens_at", "07:30") >= svc.get("closes_at", "15:30"):
-            raise CatalogError(f"{where}: opens_at must be before closes_at")
+            raise CatalogError(f"{where}: opens_at must be before closes_at", "closes_at")
         for day in svc.get("open_days", []):
             if day not in DAYS:
-                raise CatalogError(f"{where}: open_days entries are {', '.join(DAYS)}")
+                raise CatalogError(f"{where}: open_days entries are {', '.join(DAYS)}", "open_days")
         for key in ("sop_days", "daily_cap", "typical_service_min"):
-            if key in svc and (not isinstance(svc[key], int) or svc[key] < 1):
-                raise CatalogError(f"{where}: {key} must be a whole number of at least 1")
+            if key in svc and (not isinstance(svc[key], int) or isinstance(svc[key], bool) or svc[key] < 1):
+                raise CatalogError(f"{where}: {key} must be a whole number of at least 1", key)
+        if svc.get("daily_cap") is not None and svc["daily_cap"] > 999:
+            raise CatalogError(f"{where}: daily_cap is at most 999 (three-digit ticket numbers)", "daily_cap")
         services.add(svc["code"])
         prefixes.add(svc["prefix"])
     numbers: set[int] = set()
@@ -97,13 +141,13 @@ def validate(catalog: Catalog) -> None:
         where = f"booths[{i}]"
         _require(booth, where, "number")
         if not isinstance(booth["number"], int) or booth["number"] < 1:
-            raise CatalogError(f"{where}: number must be a positive whole number")
+            raise CatalogError(f"{where}: number must be a positive whole number", "number")
         if booth["number"] in numbers:
-            raise CatalogError(f"{where}: booth {booth['number']} appears twice")
+            raise CatalogError(f"{where}: booth {booth['number']} appears twice", "number")
         numbers.add(booth["number"])
         for code in booth.get("services", []):
             if code not in services:
-                raise CatalogError(f"{where}: unknown service {code!r}")
+                raise CatalogError(f"{where}: unknown service {code!r}", "services")
 
 
 def load_catalog(catalog: Catalog) -> dict:
@@ -118,8 +162,15 @@ def load_catalog(catalog: Catalog) -> dict:
             unit.parent = units.get(entry.get("parent"))
             unit.timezone = entry.get("timezone", "Asia/Jakarta")
             unit.open_on_cuti_bersama = bool(entry.get("open_on_cuti_bersama", False))
+            unit.active = bool(entry.get("active", True))
             unit.save()
             units[unit.code] = unit
+            if "hours" in entry:
+                (UnitHours.insert(unit=unit, hours=entry["hours"])
+                 .on_conflict(conflict_target=[UnitHours.unit], update={UnitHours.hours: entry["hours"]})
+                 .execute())
+            else:
+                UnitHours.delete().where(UnitHours.unit == unit).execute()
         services: dict[str, Service] = {}
         for order, entry in enumerate(catalog.services):
             svc = Service.get_or_none(Service.code == entry["code"]) or Service(code=entry["code"])
@@ -146,6 +197,73 @@ def load_catalog(catalog: Catalog) -> dict:
             for code in entry.get("services", []):
                 BoothService.create(booth=booth, service=services[code])
     return {"units": len(units), "services": len(services), "booths": len(catalog.booths)}
+
+
+def export_catalog(office: dict | None = None) -> Catalog:
+    """The live catalog as `read_catalog` gives it: `ptsa catalog export` writes it back as TOML, and
+    the administration screens check a change by validating the whole catalog with it applied."""
+    hours = {row.unit_id: row.hours for row in UnitHours.select()}
+    rows = list(Unit.select().order_by(Unit.echelon, Unit.id))
+    codes = {u.id: u.code for u in rows}     # one query each, not one per row: this runs on every edit
+    units = []
+    for unit in rows:
+        entry = {"code": unit.code, "name": unit.name, "name_en": unit.name_en, "echelon": unit.echelon}
+        if unit.parent_id:
+            entry["parent"] = codes[unit.parent_id]
+        entry.update(timezone=unit.timezone, open_on_cuti_bersama=unit.open_on_cuti_bersama, active=unit.active)
+        if unit.id in hours:
+            entry["hours"] = hours[unit.id]
+        units.append(entry)
+    services, service_codes = [], {}
+    for svc in Service.select().order_by(Service.sort_order, Service.id):
+        service_codes[svc.id] = svc.code
+        entry = {"code": svc.code, "prefix": svc.prefix, "name_id": svc.name_id, "name_en": svc.name_en,
+                 "unit": codes[svc.unit_id]}
+        for key in ("sop_days", "daily_cap"):
+            if getattr(svc, key) is not None:
+                entry[key] = getattr(svc, key)
+        entry.update(opens_at=svc.opens_at, closes_at=svc.closes_at,
+                     open_days=[d for d in svc.open_days.split(",") if d],
+                     typical_service_min=max(1, round(svc.typical_service_s / 60)), active=svc.active)
+        services.append(entry)
+    order = {code: i for i, code in enumerate(service_codes.values())}
+    links: dict[int, list[str]] = {}
+    for booth_id, service_id in BoothService.select(BoothService.booth, BoothService.service).tuples():
+        links.setdefault(booth_id, []).append(service_codes[service_id])
+    booths = [{"number": booth.number, "label": booth.label,
+               "services": sorted(links.get(booth.id, []), key=order.get), "active": booth.active}
+              for booth in Booth.select().order_by(Booth.number)]
+    return Catalog(dict(office or {}), units, services, booths)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to the catalog")
+
+
+def dump_catalog(catalog: Catalog) -> str:
+    """The catalog as TOML in the format `read_catalog` reads (tomllib has no writer)."""
+    lines = ["# PTSA catalog exported from the live database (ptsa catalog export);",
+             "# load it into an office with `ptsa init --catalog FILE`.", ""]
+    if catalog.office:
+        lines.append("[office]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in catalog.office.items()]
+        lines.append("")
+    for table, rows in (("units", catalog.units), ("services", catalog.services), ("booths", catalog.booths)):
+        for row in rows:
+            lines.append(f"[[{table}]]")
+            lines += [f"{k} = {_toml_value(v)}" for k, v in row.items()]
+            lines.append("")
+    return "\n".join(lines)
 
 
 def load_demo_staff(password: str) -> list[tuple[str, str]]:

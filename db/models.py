@@ -11,7 +11,7 @@ from peewee import (
 
 database = DatabaseProxy()
 
-ROLES = ("p0", "p1", "p2", "supervisor", "admin")
+ROLES = ("p0", "p1", "p2", "supervisor", "admin", "pimpinan")   # pimpinan: read-only office head
 PRIORITY_GROUPS = ("lansia", "disabilitas", "hamil", "anak")
 TICKET_STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "cancelled")
 
@@ -101,6 +101,7 @@ class Staff(BaseModel):
     phone = CharField(max_length=32, default="")
     language = CharField(max_length=2, default="id")
     active = BooleanField(default=True)
+    must_change_password = BooleanField(default=False)   # after a one-time password (0007)
 
 
 class Kiosk(BaseModel):

@@ -54,10 +54,22 @@ def cmd_init(args) -> int:
     db.connect(settings["database"]["url"])
     applied = db.migrate()
     with db.database.connection_context():
-        counts = load_catalog(catalog)
+        from db.models import Unit
+        # The catalog is business configuration kept in the database (edited in /admin): an upgrade's
+        # `ptsa init` keeps it; the built-in catalog only fills a new office, --catalog FILE replaces it.
+        keep = args.catalog is None and Unit.select().exists()
+        if not keep:
+            from intranet_server.reads import calendars
+            with db.database.atomic():
+                counts = load_catalog(catalog)
+                calendars.bump_version()     # unit hours and time zones may have changed
         print(f"database: {settings['database']['url']}")
         print(f"migrations applied: {', '.join(applied) or 'none (already up to date)'}")
-        print(f"catalog: {counts['units']} units, {counts['services']} services, {counts['booths']} booths")
+        if keep:
+            print("catalog: kept the database's (edited in /admin); `ptsa init --catalog FILE` loads a file, "
+                  "`ptsa catalog export` writes the live one")
+        else:
+            print(f"catalog: {counts['units']} units, {counts['services']} services, {counts['booths']} booths")
         if args.demo:
             people = load_demo_staff(args.demo_password)
             roles = {}
@@ -280,6 +292,23 @@ def cmd_staff(args) -> int:
     return 0
 
 
+def cmd_catalog(args) -> int:
+    """`ptsa catalog export [FILE]`: the live catalog as TOML, for `ptsa init --catalog FILE`."""
+    import db
+    from db.catalog import dump_catalog, export_catalog
+    settings = _settings()
+    db.connect(settings["database"]["url"])
+    with db.database.connection_context():
+        text = dump_catalog(export_catalog({"name": settings["office"]["name"]}))
+    if args.file in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        with open(args.file, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"catalog written to {args.file}")
+    return 0
+
+
 def cmd_copy_database(args) -> int:
     import db
     from db.transfer import TransferError, copy_database
@@ -438,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enable", dest="active", action="store_true")
     p.set_defaults(func=cmd_staff)
 
+    p = sub.add_parser("catalog", help="export the live catalog (units, services, booths) as TOML")
+    p.add_argument("catalog_command", choices=["export"])
+    p.add_argument("file", nargs="?", help="where to write it (default: standard output)")
+    p.set_defaults(func=cmd_catalog)
+
     p = sub.add_parser("copy-database", help="copy every row into another (new, empty) database, "
                                                "e.g. from SQLite to PostgreSQL")
     p.add_argument("--to", required=True, help="postgresql://USER@HOST/NAME")
@@ -468,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kiosk", help="run the lobby touchscreen kiosk")
     p.add_argument("--server", help="the intranet server's URL")
     p.add_argument("--token", help="this kiosk's token (from ptsa kiosk-token)")
+    p.add_argument("--pair", help="the pairing text of /admin's kiosk QR code (sets --server and --token)")
     p.add_argument("--printer", help="printer spec")
     p.add_argument("--windowed", action="store_true", help="not full screen (for trying it out)")
     p.set_defaults(func=cmd_kiosk)

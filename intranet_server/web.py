@@ -11,7 +11,7 @@ web = Blueprint("web", __name__)
 
 # Where each role lands after signing in; other capabilities add their screens here.
 HOME_BY_ROLE = {"p0": "web.booth", "p1": "web.inbox", "p2": "web.inbox",
-                "supervisor": "web.supervisor", "admin": "web.supervisor"}
+                "supervisor": "web.supervisor", "admin": "web.admin"}
 
 
 def _lang() -> str:
@@ -38,6 +38,8 @@ def staff_page(template: str, *roles: str, **context):
     staff = _staff()
     if staff is None:
         return redirect(url_for("web.login", next=request.path))
+    if staff.must_change_password and template != "password.html":
+        return redirect(url_for("web.password", next=request.path))   # after a one-time password
     if roles and staff.role not in roles:
         return redirect(url_for(HOME_BY_ROLE.get(staff.role, "web.display")))
     return page(template, staff=staff, **context)
@@ -46,6 +48,8 @@ def staff_page(template: str, *roles: str, **context):
 @web.get("/")
 def index():
     staff = _staff()
+    if staff is not None and staff.must_change_password:
+        return redirect(url_for("web.password"))
     if staff is not None:
         return redirect(url_for(HOME_BY_ROLE.get(staff.role, "web.display")))
     return page("index.html")
@@ -74,3 +78,14 @@ def inbox():
 @web.get("/supervisor")
 def supervisor():
     return staff_page("supervisor.html", "supervisor", "admin", tz=actions.office.timezone)
+
+
+@web.get("/admin")
+def admin():
+    """Administration: the administrator edits; a supervisor may view their own units' parts."""
+    return staff_page("admin.html", "admin", "supervisor", tz=actions.office.timezone)
+
+
+@web.get("/password")
+def password():
+    return staff_page("password.html", next=request.args.get("next", ""))

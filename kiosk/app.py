@@ -372,7 +372,7 @@ class KioskWindow(QWidget):
 
 
 def settings_from_args(args) -> KioskSettings:
-    overrides = {key: getattr(args, key, None) for key in ("server", "token", "printer")}
+    overrides = {key: getattr(args, key, None) for key in ("server", "token", "printer", "pair")}
     if getattr(args, "windowed", False):
         overrides["fullscreen"] = False
     return load_settings(overrides=overrides)

@@ -15,6 +15,8 @@ The kiosk is another machine than the server, so this is its own small loader (i
     fullscreen  true: full screen, frameless, closing locked
     office      office name printed on tickets ("" = the name the server sends)
     timezone    local time zone for the printed date (default: [office] timezone, else Asia/Jakarta)
+    pair        the pairing text of the QR code shown when /admin registers the kiosk (a USB scanner
+                types it): sets server and token at once
 """
 from __future__ import annotations
 
@@ -38,7 +40,9 @@ DEFAULTS: dict[str, object] = {
     "fullscreen": True,
     "office": "",
     "timezone": "",
+    "pair": "",
 }
+PAIRING_PREFIX = "PTSA-KIOSK:"   # what /admin's kiosk QR code holds (a USB scanner types it)
 MIN_IDLE_RESET_S = 5.0
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$")
 
@@ -127,7 +131,25 @@ def load_settings(path: str | None = None, environ: dict | None = None,
     return _validate(raw, office_zone)
 
 
+def parse_pairing(text: str) -> tuple[str, str]:
+    """`PTSA-KIOSK:{"server": URL, "token": TOKEN}` (from the QR code of /admin's kiosk registration)
+    -> (server, token)."""
+    import json
+    text = str(text or "").strip()
+    if not text.startswith(PAIRING_PREFIX):
+        raise KioskConfigError(f"kiosk.pair must be the text of the pairing QR code ({PAIRING_PREFIX}...)")
+    try:
+        data = json.loads(text[len(PAIRING_PREFIX):])
+        server, token = str(data["server"]), str(data["token"])
+    except (ValueError, KeyError, TypeError):
+        raise KioskConfigError("kiosk.pair: the pairing text is damaged; scan the QR code again") from None
+    return server, token
+
+
 def _validate(raw: dict, office_zone: str) -> KioskSettings:
+    if str(raw.get("pair") or "").strip():
+        raw = dict(raw)
+        raw["server"], raw["token"] = parse_pairing(raw["pair"])
     server = str(raw["server"] or "").strip().rstrip("/")
     if not server:
         raise KioskConfigError("no server: set [kiosk] server in the PTSA_CONFIG file, "

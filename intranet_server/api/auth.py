@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify, session
 
+from db.models import Staff
+from intranet_server.actions import Unauthorized, audit
 from intranet_server.actions.staff import authenticate, staff_dict
 from intranet_server.api import api
 from intranet_server.http import body, current_staff
@@ -16,11 +18,18 @@ from intranet_server.schemas.common import Ok
      auth=None)
 def login():
     data = parse(Login, body())
-    staff = authenticate(data.username, data.password)
+    try:
+        staff = authenticate(data.username, data.password)
+    except Unauthorized:
+        known = Staff.get_or_none(Staff.username == data.username)
+        audit(data.username, "auth.login_failed", "staff", known.id if known else None)
+        raise
+    audit(staff.username, "auth.login", "staff", staff.id)
     session.clear()
     session["staff_id"] = staff.id
     session.permanent = True
-    return jsonify(staff_dict(staff))
+    # after a one-time password the screens show the change-password form first
+    return jsonify({**staff_dict(staff), "must_change_password": staff.must_change_password})
 
 
 @api.post("/auth/logout")

@@ -44,7 +44,10 @@ def _openapi_path(rule: str) -> str:
 
 def _responses(meta: dict, schema) -> dict:
     ok = {"description": meta["description"] or meta["summary"]}
-    if schema is not None:
+    media = meta.get("media_type", "application/json")
+    if media != "application/json":      # a file: CSV, XLSX, PDF, TOML
+        ok["content"] = {media: {"schema": {"type": "string", "format": "binary"}}}
+    elif schema is not None:
         ok["content"] = {"application/json": {"schema": schema}}
     return {str(meta["status"]): ok, **meta["extra_responses"], **ERRORS}
 

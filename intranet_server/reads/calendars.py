@@ -39,6 +39,12 @@ class CalendarSettings:
                                                 _holiday_package_version())).encode()).hexdigest()[:16]
 
 
+def unit_week(hours: dict) -> WeeklyHours:
+    """{"mon": ["07:30-12:00", ...], ...} (the catalog's form) as WeeklyHours."""
+    return WeeklyHours.from_dict({WEEKDAYS.index(day): [tuple(span.split("-")) for span in spans]
+                                  for day, spans in hours.items()})
+
+
 def _holiday_package_version() -> str:
     try:
         import holidays
@@ -81,6 +87,8 @@ class CalendarBook:
         self.year = year
         self._units = {u.id: u for u in Unit.select()}
         self._overrides = list(CalendarOverride.select())
+        from db.admin_models import UnitHours   # a unit's own week (set in /admin), else the office's
+        self._unit_hours = {row.unit_id: unit_week(row.hours) for row in UnitHours.select()}
         self._calendars: dict[int, WorkingCalendar] = {}
         self._office: WorkingCalendar | None = None
 
@@ -103,7 +111,8 @@ class CalendarBook:
         holidays = _holidays((self.year - 1, self.year, self.year + 1)) if s.use_holiday_package else ()
         return WorkingCalendar(
             tz=unit.timezone if unit is not None else "Asia/Jakarta",
-            weekly_hours=s.weekly_hours, special_periods=ramadan, holidays=holidays,
+            weekly_hours=self._unit_hours.get(unit.id, s.weekly_hours) if unit is not None else s.weekly_hours,
+            special_periods=ramadan, holidays=holidays,
             extra_closed=frozenset(closed), extra_open=frozenset(opened - closed),
             open_on_cuti_bersama=bool(unit.open_on_cuti_bersama) if unit is not None else False,
             always_open=s.always_open)

@@ -44,14 +44,17 @@ def parse(model: type[T], data: Any) -> T:
 def doc(*, summary: str, tags: list[str], body: type[BaseModel] | None = None,
         response: type[BaseModel] | dict | None = None, status: int = 200,
         auth: str | list[str] | None = "session", description: str | None = None,
-        query: type[BaseModel] | None = None, extra_responses: dict | None = None, body_required: bool = True):
+        query: type[BaseModel] | None = None, extra_responses: dict | None = None, body_required: bool = True,
+        media_type: str = "application/json"):
     """Describe a route for the generated OpenAPI document. `auth` is "session", "kiosk", "client",
     a list of those, or None for a public route; `response` a model (or a raw JSON schema); `query`
-    a model of the query parameters; `body_required=False` when an empty body is accepted too.
+    a model of the query parameters; `body_required=False` when an empty body is accepted too;
+    `media_type` for a file answer (text/csv, an XLSX or PDF), documented as a string of bytes.
     Under PTSA_VALIDATE_EVENTS=1 the route's JSON answers are checked against `response`."""
     def decorate(view):
         view.__openapi__ = {"summary": summary, "tags": tags, "body": body, "response": response,
                             "status": status, "auth": auth, "description": description, "query": query,
-                            "extra_responses": extra_responses or {}, "body_required": body_required}
+                            "extra_responses": extra_responses or {}, "body_required": body_required,
+                            "media_type": media_type}
         return view
     return decorate

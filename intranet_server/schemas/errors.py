@@ -41,6 +41,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "service_closed": {"id": "Layanan ini sedang tutup.", "en": "This service is closed now."},
     "unknown_service": {"id": "Layanan tidak dikenal.", "en": "Unknown service."},
     "unknown_unit": {"id": "Unit tidak dikenal.", "en": "Unknown unit."},
+    # administration
+    "exists": {"id": "Kode atau nomor ini sudah ada; ubah data yang ada.",
+               "en": "This code or number exists; change that one instead."},
+    "stale": {"id": "Data ini baru diubah orang lain. Muat ulang lalu ulangi perubahan Anda.",
+              "en": "Someone else changed this meanwhile. Reload, then make your change again."},
+    "last_service": {"id": "Ini layanan terakhir booth sementara pengunjung masih menunggu; "
+                            "berikan ke booth lain dulu.",
+                     "en": "This is the booth's last service while visitors wait; give it to another booth first."},
+    "in_use": {"id": "Unit ini masih memiliki layanan aktif; pindahkan atau nonaktifkan dulu.",
+               "en": "This unit still owns active services; move or deactivate them first."},
+    "last_admin": {"id": "Ini administrator aktif terakhir; jadikan orang lain administrator dulu.",
+                   "en": "This is the last active administrator; make someone else an administrator first."},
+    "wrong_password": {"id": "Kata sandi saat ini salah.", "en": "The current password is wrong."},
     # the units' systems and bookings made online
     "bad_client_secret": {"id": "Kunci API klien tidak dikenal atau sudah dicabut.",
                           "en": "Unknown or revoked API client secret."},

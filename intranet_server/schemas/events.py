@@ -72,9 +72,18 @@ class AlertEvent(Event):
     now: dt.datetime
 
 
+class CatalogEvent(Event):
+    """`booth:<n>` (`booth`, `by`) and `display` (`booths`): the administrator changed the catalog
+    (services, hours, a booth's services); the screen reloads what it shows."""
+    booth: int | None = None
+    by: str | None = None
+    booths: list[int] | None = None
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     "ticket": TicketEvent, "booth": BoothEvent, "call": CallEvent, "reprint": ReprintEvent,
     "kiosk": KioskEvent, "service": ServiceEvent, "task": TaskEvent, "alert": AlertEvent,
+    "catalog": CatalogEvent,
 }
 
 

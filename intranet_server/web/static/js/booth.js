@@ -120,7 +120,7 @@
   connect({
     rooms: ["staff"],
     onEvent(event, msg) {
-      if (event === "ticket" || event === "call" || event === "booth") refreshSoon();
+      if (event === "ticket" || event === "call" || event === "booth" || event === "catalog") refreshSoon();
       if (event === "kiosk") window.PTSA.refreshKioskProblems();
       if (event === "task" && window.PTSABoothTasks) window.PTSABoothTasks.onTask(msg);
     },

@@ -87,6 +87,9 @@
     },
     onEvent(event, msg, replayed) {
       if (event === "call" || event === "booth") onCall(msg, replayed);
+      if (event === "catalog") {   // booths added, renamed or withdrawn in /admin
+        window.PTSA.api("GET", "/api/v1/display").then(applySnapshot).catch(() => {});
+      }
       if (event === "service") {
         services.set(msg.service.code, msg.service);
         renderServices();

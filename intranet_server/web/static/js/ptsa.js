@@ -25,6 +25,7 @@
       const error = new Error((data && data.message) || response.statusText);
       error.status = response.status;
       error.code = data && data.error;
+      error.detail = data && data.detail;   // the precise English text, for screens that word it themselves
       throw error;
     }
     return data;
