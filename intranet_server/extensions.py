@@ -24,6 +24,8 @@ def start_background(app) -> None:
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
     lobby.start_publisher(socketio)
+    from intranet_server.realtime.sockets import start_session_sweeper
+    start_session_sweeper()   # sockets of sessions ended by idle time, the CLI or another process
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)

@@ -151,5 +151,16 @@ TEXTS["en"].update({
 })
 
 
+# Security notices (i9): the link between server processes, a session that ended.
+TEXTS["id"].update({
+    "link_degraded": "Sambungan antarserver terganggu — layar mungkin tertinggal; akan disusulkan otomatis",
+    "session_ended": "Sesi Anda telah berakhir; silakan masuk lagi",
+})
+TEXTS["en"].update({
+    "link_degraded": "The link between servers is down — screens may lag; they catch up by themselves",
+    "session_ended": "Your session has ended; please sign in again",
+})
+
+
 def texts(lang: str) -> dict[str, str]:
     return TEXTS.get(lang, TEXTS["id"])

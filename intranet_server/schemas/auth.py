@@ -25,3 +25,8 @@ class StaffOut(Out):
     unit: str | None
     booth: BoothRef | None
     language: Literal["id", "en"]
+
+
+class SignedOut(Out):
+    ok: bool
+    ended: int | None = None
