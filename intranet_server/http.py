@@ -19,9 +19,9 @@ from db.models import Staff
 from intranet_server.actions import ActionError, Forbidden, Invalid, Unauthorized
 from intranet_server.actions import security
 from intranet_server.actions.kiosks import authenticate_kiosk
+from intranet_server.rules.limits import INT_MAX, INT_MIN
 
 MAX_DEPTH = 32
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_COOKIE = "ptsa_csrf"

@@ -70,6 +70,9 @@ def calendar_days():
         raise Invalid("'from' is YYYY-MM-DD and 'days' a whole number") from None
     if not 1 <= days <= 366:
         raise Invalid("'days' must be between 1 and 366")
+    from intranet_server.rules.limits import DATE_MAX, DATE_MIN
+    if not DATE_MIN <= first or first + dt.timedelta(days=days - 1) > DATE_MAX:
+        raise Invalid(f"the days asked for must lie between {DATE_MIN} and {DATE_MAX}")
     return jsonify({"unit": code, "timezone": calendar.tz, "always_open": calendar.always_open,
                     "days": calendar_listing(calendar, first, days)})
 
