@@ -170,10 +170,13 @@ def on_sync(data=None, *extra):
     Always answers: a malformed argument (none, a huge number, a list...) gets `bad_request`."""
     try:
         with database.connection_context():
-            return _sync(data, extra)
+            answer = _sync(data, extra)
     except Exception:   # never leave a client waiting for an answer
         log.exception("sync failed")
         return {"ok": False, "error": "server_error", "message": "sync failed; try again"}
+    if answer.get("error") == "session_ended":
+        _end_local([_session_of.get(request.sid)])   # outside the DB context: disconnecting tears down
+    return answer
 
 
 def _sync(data, extra):
@@ -188,7 +191,6 @@ def _sync(data, extra):
             return BAD_SYNC
     session_hash = _session_of.get(request.sid)
     if session_hash and not security.still_alive([session_hash]):
-        _end_local([session_hash])
         return {"ok": False, "error": "session_ended", "message": "sign in again"}
     allowed = _allowed.get(request.sid, set())
     answer = {}
