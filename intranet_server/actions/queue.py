@@ -205,10 +205,10 @@ def call_ticket(staff: Staff, ticket_id) -> Ticket:
         ticket = _ticket_for_update(ticket_id)
         # who you are, then whether you may, then whether the state allows it (403 before 409)
         served = {s.id for s in queue_reads.booth_services(booth)}
-        if ticket.service_id not in served:
+        if ticket.service_id not in served and ticket.booth_id != booth.id:
             raise Forbidden(f"{booth.label} does not serve {ticket.service.code}; transfer the ticket first")
-        if ticket.status == "parked" and ticket.booth_id not in (None, booth.id):
-            raise Forbidden(f"ticket {ticket.number} is parked at another booth")
+        if not _may_take(ticket, booth):
+            raise Forbidden(f"ticket {ticket.number} is held by another booth")
         _transition(ticket, "call")
         if ticket.status == "no_show" and not may_return_after_no_show(
                 ticket.no_show_at, clock.now(), actions.office.recall_window):
