@@ -8,6 +8,7 @@ any string or a NaN/Infinity is a 4xx before a handler sees it. Path integers ar
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from intranet_server.actions import security
 from intranet_server.actions.kiosks import authenticate_kiosk
 from intranet_server.rules.limits import INT_MAX, INT_MIN
 
+log = logging.getLogger(__name__)
 MAX_DEPTH = 32
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "X-CSRF-Token"
@@ -31,6 +33,11 @@ trusted_origins: set[str] = set()   # [security] trusted_origins: extra origins 
 
 class CsrfRefused(ActionError):
     status, code = 403, "csrf"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        # a refused forgery is worth a line in the log: someone's page is attacking a booth
+        log.warning("csrf refused: %s %s (%s)", request.method, request.path, message)
 
 
 class BoundedInt(IntegerConverter):

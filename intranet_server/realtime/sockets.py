@@ -16,7 +16,7 @@ from flask_socketio import SocketIO, join_room
 
 from db.models import Booth, Kiosk, Staff, database
 from intranet_server.actions import security
-from intranet_server.realtime import events
+from intranet_server.realtime import events, link
 from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import ActionError
 from intranet_server.actions.kiosks import authenticate_kiosk, kiosk_dict
@@ -115,6 +115,7 @@ def _revoked(hashes: list[str]) -> None:
 
 
 security.on_revoked(_revoked)
+link.PTSARedisManager.revocation_handler = staticmethod(_end_local)   # revocations from other processes
 
 
 def sweep_sessions() -> int:
