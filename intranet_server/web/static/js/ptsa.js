@@ -122,6 +122,11 @@
       await api("POST", "/api/v1/auth/logout");
       location.href = "/login";
     });
+    const everywhere = document.getElementById("logout-everywhere");
+    if (everywhere) everywhere.addEventListener("click", async () => {
+      await api("POST", "/api/v1/auth/logout-everywhere");
+      location.href = "/login";
+    });
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
 
