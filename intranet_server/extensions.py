@@ -57,5 +57,8 @@ def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None
             if turns % prune_every == 0:
                 with db.database.connection_context(), db.database.atomic():
                     events.prune(clock.now())
+                from intranet_server.actions import security
+                with db.database.connection_context():
+                    security.prune(clock.now())   # old sessions and throttle counters
         except Exception:   # a busy database now is fine: the next turn catches up
             logging.getLogger(__name__).debug("maintenance skipped", exc_info=True)

@@ -210,3 +210,19 @@ def sign_out(row: StaffSession | None) -> None:
 
 def sign_out_everywhere(staff: Staff, actor: str | None = None, reason: str = "everywhere") -> int:
     return len(end_sessions(StaffSession.staff == staff.id, reason, actor=actor or staff.username))
+
+
+KEEP_ENDED = dt.timedelta(days=30)
+
+
+def prune(now: dt.datetime) -> int:
+    """Forget sessions ended (or expired) more than 30 days ago and stale throttle counters; the audit
+    table keeps the history of sign-ins."""
+    with database.atomic():
+        gone = StaffSession.delete().where(
+            (StaffSession.ended_at < now - KEEP_ENDED)
+            | (StaffSession.created_at < now - config.lifetime - KEEP_ENDED)).execute()
+        LoginThrottle.delete().where((LoginThrottle.window_start < now - config.window - config.lockout)
+                                     & ((LoginThrottle.locked_until.is_null())
+                                        | (LoginThrottle.locked_until < now))).execute()
+    return gone

@@ -141,3 +141,17 @@ def test_staff_accounts_follow_the_policy(database):
         save_staff("admin", "p0-03", create=False, password="p0-03-password")
     save_staff("admin", "p0-03", create=False, password="Kopi-Tubruk-Pagi")
     assert Staff.get(Staff.username == "p0-03").password_hash.startswith("scrypt$")
+
+
+def test_old_sessions_and_counters_are_forgotten(app, frozen_clock):
+    from db.security_models import LoginThrottle, StaffSession
+    officer = signed_in(app, "p0-03")
+    login(app.test_client(), "p0-04", "wrong-password")
+    officer.post("/api/v1/auth/logout")
+    signed_in(app, "p0-05")
+    frozen_clock.advance(dt.timedelta(days=29))
+    assert security.prune(frozen_clock.now()) == 0
+    frozen_clock.advance(dt.timedelta(days=2))
+    assert security.prune(frozen_clock.now()) == 2     # the ended one, and the one long expired
+    assert StaffSession.select().count() == 0 and LoginThrottle.select().count() == 0
+    assert ("p0-03", "auth.login") in audit_actions()    # the history stays in the audit table
