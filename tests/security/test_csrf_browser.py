@@ -86,3 +86,34 @@ def test_a_page_on_another_port_cannot_act_for_a_signed_in_booth(live_server, br
     assert after["status"] == "called"
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     context.close()
+
+
+WATCH_CSP = """window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+@pytest.mark.browser
+def test_every_screen_runs_under_the_csp(live_server, browser):  # noqa: F811
+    context = browser.new_context(bypass_csp=False)
+    context.add_init_script(WATCH_CSP)
+    errors = []
+    screens = [(None, "/display"), ("p0-03", "/booth"), ("p1-01", "/inbox"), ("sup-phijsk", "/supervisor")]
+    for username, path in screens:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        if username:
+            page.goto(live_server.url + "/login?next=" + path)
+            page.fill("#username", username)
+            page.fill("#password", "demo12345")
+            page.click("#login-submit")
+            page.wait_for_url("**" + path)
+        else:
+            page.goto(live_server.url + path)
+        page.wait_for_selector("body[data-online=yes]")      # its scripts ran and the socket is up
+        assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
+        assert page.evaluate("typeof window.PTSA_TEXTS") == "object"
+        page.close()
+        context.clear_cookies()
+    assert errors == []
+    context.close()
