@@ -106,15 +106,17 @@ def check_value(value, where: str = "body") -> None:
             continue
         if isinstance(item, int):
             if not INT_MIN <= item <= INT_MAX:
-                raise Invalid(f"'{path}': the number is out of range", code="invalid")
+                raise Invalid(f"'{path}': angka di luar jangkauan / the number is out of range", code="invalid")
         elif isinstance(item, str):
             if not _valid_unicode(item):
-                raise Invalid(f"'{path}': the text contains an invalid character (a lone surrogate)",
+                raise Invalid(f"'{path}': teks berisi karakter yang tidak sah / the text contains an invalid "
+                              "character (a lone surrogate)",
                               code="invalid")
         elif isinstance(item, dict):
             for key, sub in item.items():
                 if not _valid_unicode(key):
-                    raise Invalid(f"'{path}': a field name contains an invalid character", code="invalid")
+                    raise Invalid(f"'{path}': nama isian berisi karakter yang tidak sah / a field name contains an "
+                                  "invalid character", code="invalid")
                 stack.append((sub, key if path == "body" else f"{path}.{key}"))
         elif isinstance(item, list):
             stack.extend((sub, f"{path}.{i}") for i, sub in enumerate(item))
@@ -135,9 +137,10 @@ def guard_json() -> None:
     try:
         text = request.data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ActionError("the body is not valid UTF-8", code="bad_json") from None
+        raise ActionError("isi permintaan bukan UTF-8 / the body is not valid UTF-8", code="bad_json") from None
     if not _depth_ok(text):
-        raise ActionError(f"the body is nested deeper than {MAX_DEPTH} levels", code="bad_json", status=400)
+        raise ActionError(f"isi permintaan bersarang lebih dari {MAX_DEPTH} tingkat / the body is nested deeper "
+                          f"than {MAX_DEPTH} levels", code="bad_json", status=400)
     try:
         data = json.loads(text, parse_constant=_no_constants)
     except ValueError:
@@ -148,7 +151,8 @@ def guard_json() -> None:
 def guard_args() -> None:
     for key, value in request.args.items(multi=True):
         if not _valid_unicode(key) or not _valid_unicode(value) or "\x00" in value:
-            raise Invalid(f"query parameter {key!r} contains an invalid character")
+            raise Invalid(f"parameter {key!r} berisi karakter yang tidak sah / query parameter {key!r} contains "
+                          "an invalid character")
 
 
 # ---- CSRF ---------------------------------------------------------------------------------
@@ -189,11 +193,13 @@ def check_csrf() -> None:
     origin = request.headers.get("Origin")
     if origin is not None:
         if not allowed_origin(origin.strip()):
-            raise CsrfRefused(f"cross-site request refused (Origin {origin[:80]!r})")
+            raise CsrfRefused(f"permintaan dari situs lain ditolak / cross-site request refused "
+                              f"(Origin {origin[:80]!r})")
     else:
         referer = request.headers.get("Referer")
         if referer and not allowed_origin(_origin_of(referer) or "null"):
-            raise CsrfRefused("cross-site request refused (Referer of another site)")
+            raise CsrfRefused("permintaan dari situs lain ditolak / cross-site request refused (Referer of "
+                              "another site)")
     row = current_session()
     if row is not None:
         sent = request.headers.get(CSRF_HEADER, "")

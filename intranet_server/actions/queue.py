@@ -208,7 +208,8 @@ def call_ticket(staff: Staff, ticket_id) -> Ticket:
         if ticket.service_id not in served and ticket.booth_id != booth.id:
             raise Forbidden(f"{booth.label} does not serve {ticket.service.code}; transfer the ticket first")
         if not _may_take(ticket, booth):
-            raise Forbidden(f"ticket {ticket.number} is held by another booth")
+            raise Forbidden(f"tiket {ticket.number} sedang dipegang booth lain / ticket {ticket.number} is held "
+                            "by another booth")
         _transition(ticket, "call")
         if ticket.status == "no_show" and not may_return_after_no_show(
                 ticket.no_show_at, clock.now(), actions.office.recall_window):
@@ -296,8 +297,9 @@ def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
         # only a visit this booth is serving or may serve: otherwise a booth could move any ticket
         # into its own queue and call it (and the visitor would keep her early arrival time)
         if not _may_take(ticket, booth):
-            raise Forbidden(f"ticket {ticket.number} is not at {booth.label} and {booth.label} "
-                            f"does not serve {ticket.service.code}")
+            raise Forbidden(f"tiket {ticket.number} bukan di {booth.label} dan {booth.label} tidak melayani "
+                            f"{ticket.service.code} / ticket {ticket.number} is not at {booth.label} and "
+                            f"{booth.label} does not serve {ticket.service.code}")
         target = _service(service_code)
         _transition(ticket, "transfer")
         if target.id == ticket.service_id:

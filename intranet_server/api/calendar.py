@@ -72,7 +72,8 @@ def calendar_days():
         raise Invalid("'days' must be between 1 and 366")
     from intranet_server.rules.limits import DATE_MAX, DATE_MIN
     if not DATE_MIN <= first <= DATE_MAX - dt.timedelta(days=days - 1):
-        raise Invalid(f"the days asked for must lie between {DATE_MIN} and {DATE_MAX}")
+        raise Invalid(f"tanggal harus antara {DATE_MIN} dan {DATE_MAX} / the days asked for must lie "
+                      f"between {DATE_MIN} and {DATE_MAX}")
     return jsonify({"unit": code, "timezone": calendar.tz, "always_open": calendar.always_open,
                     "days": calendar_listing(calendar, first, days)})
 

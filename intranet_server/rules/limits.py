@@ -13,5 +13,6 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1    # the database's BIGINT
 
 def date_problem(value: dt.date, name: str) -> str | None:
     if not DATE_MIN <= value <= DATE_MAX:
-        return f"'{name}' must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+        return (f"'{name}' harus antara {DATE_MIN.isoformat()} dan {DATE_MAX.isoformat()} / "
+                f"'{name}' must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}")
     return None
