@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 import db
-from intranet_server import actions
-from intranet_server.realtime import events
+from intranet_server import actions, http
+from intranet_server.actions import security
+from intranet_server.realtime import events, link
 from intranet_server.actions import ActionError, Office
 from intranet_server.config import load_settings, secret_key
 from intranet_server.http import error_body, error_response
@@ -34,16 +35,36 @@ def office_from_settings(settings: dict) -> Office:
     )
 
 
-def _client_manager(url: str):
-    """Several server processes share events through Redis. Keepalive and health checks make a
-    half-open Redis connection fail and reconnect instead of silently stalling the listener."""
-    if not url:
-        return None
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise RuntimeError(f"server.message_queue {url!r}: only Redis (redis://HOST:6379/0) is supported")
-    import socketio as python_socketio
-    return python_socketio.RedisManager(url, channel="ptsa", redis_options={
-        "health_check_interval": 15, "socket_keepalive": True, "socket_connect_timeout": 5})
+def _client_manager(settings: dict):
+    """Several server processes share events through Redis, on a channel of this deployment only
+    (realtime/link.py: Redis pub/sub ignores the database number)."""
+    return link.client_manager(settings["server"]["message_queue"], link.channel_for(settings))
+
+
+def _content_security_policy(frame_ancestors: str) -> str:
+    # no inline script anywhere: page data travels in data-* attributes (static/js/page-data.js)
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            f"frame-ancestors {frame_ancestors}")
+
+
+def _security_headers(response, settings: dict):
+    """Every answer: CSP, no framing (the display board only where the office allows it), no sniffing,
+    no Referer to other sites, and no caching of signed-in pages on shared booth PCs."""
+    embed = str(settings.get("security", {}).get("display_frame_ancestors", "")).strip()
+    display = request.path == "/display" and embed
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", _content_security_policy(embed if display else "'none'"))
+    if not display:
+        headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if not request.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
 
 
 def create_app(settings: dict | None = None, *, async_mode: str | None = None) -> Flask:
@@ -54,7 +75,7 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
         SESSION_COOKIE_NAME="ptsa_session",
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=14),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=14),   # the cookie; the session row decides (security)
         MAX_CONTENT_LENGTH=MAX_BODY,
         PTSA=settings,
     )
@@ -67,10 +88,30 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
                            "run `ptsa init` first")
     actions.configure(office_from_settings(settings))
     events.set_emitter(emit_committed)
+    security.configure(settings)
+    http.trusted_origins = {o.strip().rstrip("/").lower() for o in settings["security"]["trusted_origins"]}
+    app.session_interface = http.SessionInterface()
+    app.url_map.converters["int"] = http.BoundedInt   # before any route is added: 2^63 in a path is a 404
 
     @app.before_request
     def _open_db():
         db.database.connect(reuse_if_open=True)
+
+    @app.before_request
+    def _guard():
+        # one place for every route: JSON shape limits, valid query text, then CSRF
+        http.guard_args()
+        http.guard_json()
+        http.check_csrf()
+
+    @app.after_request
+    def _after(response):
+        row = g.get("staff_session")
+        if row is not None and request.cookies.get(http.CSRF_COOKIE) != row.csrf_token \
+                and http.CSRF_COOKIE not in str(response.headers.getlist("Set-Cookie")):
+            from intranet_server.api.auth import set_csrf_cookie
+            set_csrf_cookie(response, row.csrf_token)
+        return _security_headers(response, settings)
 
     @app.teardown_request
     def _close_db(_exc):
@@ -85,7 +126,12 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/") or request.path == "/healthz":
             message = {413: f"request body larger than {MAX_BODY // 1024} KiB"}.get(exc.code, exc.description)
-            return jsonify(error_body(exc.name.lower().replace(" ", "_"), message)), exc.code
+            response = jsonify(error_body(exc.name.lower().replace(" ", "_"), message))
+            response.status_code = exc.code
+            for name, value in exc.get_headers():   # e.g. Allow on a 405
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response
         return exc
 
     @app.get("/healthz")
@@ -97,8 +143,16 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
             backlog = health.outbox_backlog(clock.now())
         except Exception as exc:   # the health check reports, it does not crash
             return jsonify({"status": "error", "database": str(exc), "sweeper": health.sweeper_state()}), 503
-        return jsonify({"status": "ok", "database": "ok", "async_mode": socketio.async_mode,
-                        "outbox": backlog, "sweeper": health.sweeper_state()})
+        answer = {"status": "ok", "database": "ok", "async_mode": socketio.async_mode,
+                  "outbox": backlog, "sweeper": health.sweeper_state()}
+        queue_url = settings["server"]["message_queue"]
+        if queue_url:
+            # degraded, not down: this process still serves; screens on other processes lag until it is back
+            ok, detail = link.check(queue_url)
+            answer["message_queue"] = "ok" if ok else f"unreachable: {detail}"
+            if not ok:
+                answer["status"] = "degraded"
+        return jsonify(answer)
 
     from intranet_server.ops import metrics
     metrics.register(app)   # /metrics and the request latency histogram
@@ -115,7 +169,8 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
     socketio.init_app(
         app,
         async_mode=async_mode or "threading",
-        client_manager=_client_manager(settings["server"]["message_queue"]),
+        client_manager=_client_manager(settings),
+        cors_allowed_origins=http.allowed_origin,   # a page of another site may not open a socket
         ping_interval=10, ping_timeout=10,
         logger=False, engineio_logger=False,
     )

@@ -17,7 +17,7 @@ DEFAULTS: dict[str, dict] = {
     "office": {"name": "PTSA Kementerian Ketenagakerjaan", "timezone": "Asia/Jakarta", "language": "id"},
     "server": {"host": "0.0.0.0", "port": 8080, "data_dir": "./ptsa-data", "secret_key": "",
                "message_queue": "", "max_clients": 4096,
-               "log_format": "text", "trusted_proxies": 0},
+               "log_format": "text", "trusted_proxies": 0, "message_queue_channel": ""},
     "database": {"url": ""},
     "queue": {"policy": "ratio", "normal_per_priority": 2, "max_wait": "30m",
               "recall_window": "15m", "wait_history": 20},
@@ -38,6 +38,10 @@ DEFAULTS: dict[str, dict] = {
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
               "fullscreen": True},
+    # sessions, sign-in throttling, origins, framing (SECURITY.md)
+    "security": {"session_idle": "30m", "session_lifetime": "12h", "login_max_failures": 5,
+                 "login_max_failures_address": 30, "login_window": "15m", "login_lockout": "15m",
+                 "trusted_origins": [], "display_frame_ancestors": ""},
 }
 
 POLICIES = ("strict", "ratio", "fifo")
@@ -121,6 +125,7 @@ def _finish(settings: dict) -> None:
     if settings["calendar"]["mode"] not in ("office", "always"):
         raise ConfigError('calendar.mode must be "office" or "always"')
     _finish_tasks(settings)
+    _finish_security(settings)
 
 
 # ---- the task chain: [calendar], [sla], [smtp], [sms], [outbox] ---------------------------
@@ -230,6 +235,27 @@ def secret_key(settings: dict) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _finish_security(settings: dict) -> None:
+    sec = settings["security"]
+    for key in ("session_idle", "session_lifetime", "login_window", "login_lockout"):
+        _duration(settings, "security", key)
+    for key in ("login_max_failures", "login_max_failures_address"):
+        if not isinstance(sec[key], int) or isinstance(sec[key], bool) or sec[key] < 1:
+            raise ConfigError(f"security.{key} must be a whole number >= 1")
+    origins = sec["trusted_origins"]
+    if isinstance(origins, str):   # from the environment: comma-separated
+        origins = sec["trusted_origins"] = [o for o in origins.split(",") if o.strip()]
+    if not isinstance(origins, list) or not all(isinstance(o, str) and o.startswith(("http://", "https://"))
+                                                for o in origins):
+        raise ConfigError("security.trusted_origins must be a list of origins like \"https://ptsa.example\"")
+    if any(c in str(sec["display_frame_ancestors"]) for c in ";,\n\r"):
+        raise ConfigError("security.display_frame_ancestors: sources separated by spaces, e.g. "
+                          "\"'self' https://signage.example\"")
+    channel = settings["server"].get("message_queue_channel", "")
+    if channel and not all(c.isalnum() or c in "-_.:" for c in channel):
+        raise ConfigError("server.message_queue_channel: letters, digits, '-', '_', '.', ':' only")
 
 
 def _finish_ops(settings: dict) -> None:

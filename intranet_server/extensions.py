@@ -26,6 +26,8 @@ def start_background(app) -> None:
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
     lobby.start_publisher(socketio)
+    from intranet_server.realtime.sockets import start_session_sweeper
+    start_session_sweeper()   # sockets of sessions ended by idle time, the CLI or another process
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
@@ -57,5 +59,8 @@ def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None
             if turns % prune_every == 0:
                 with db.database.connection_context(), db.database.atomic():
                     events.prune(clock.now())
+                from intranet_server.actions import security
+                with db.database.connection_context():
+                    security.prune(clock.now())   # old sessions and throttle counters
         except Exception:   # a busy database now is fine: the next turn catches up
             logging.getLogger(__name__).debug("maintenance skipped", exc_info=True)

@@ -151,5 +151,20 @@ TEXTS["en"].update({
 })
 
 
+# Security notices (i9): the link between server processes, a session that ended.
+TEXTS["id"].update({
+    "link_degraded": "Sambungan antarserver terganggu — layar mungkin tertinggal; akan disusulkan otomatis",
+    "session_ended": "Sesi Anda telah berakhir; silakan masuk lagi",
+    "logout_everywhere": "Keluar dari semua perangkat",
+    "logout_everywhere_hint": "Mengakhiri semua sesi akun ini, juga di PC lain",
+})
+TEXTS["en"].update({
+    "link_degraded": "The link between servers is down — screens may lag; they catch up by themselves",
+    "session_ended": "Your session has ended; please sign in again",
+    "logout_everywhere": "Sign out everywhere",
+    "logout_everywhere_hint": "Ends every session of this account, also on other PCs",
+})
+
+
 def texts(lang: str) -> dict[str, str]:
     return TEXTS.get(lang, TEXTS["id"])

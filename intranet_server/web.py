@@ -1,10 +1,12 @@
 """The browser screens: server-rendered pages with a little plain JavaScript over Socket.IO."""
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
 
-from db.models import Staff
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
 from intranet_server import actions
+from intranet_server.http import current_session
 from intranet_server.i18n import texts
 
 web = Blueprint("web", __name__)
@@ -20,8 +22,23 @@ def _lang() -> str:
 
 
 def _staff():
-    staff_id = session.get("staff_id")
-    return Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True)) if staff_id else None  # noqa: E712
+    row = current_session()     # the server-side session: ended, idle or expired means signed out
+    return row.staff if row is not None else None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site. `/\\evil.host/`, `//evil.host`,
+    `https://evil.host` and anything with a backslash or control character become "/"."""
+    if not target or not isinstance(target, str) or len(target) > 512:
+        return "/"
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
 
 
 def page(template: str, **context):
@@ -57,7 +74,7 @@ def index():
 
 @web.get("/login")
 def login():
-    return page("login.html", next=request.args.get("next", ""))
+    return page("login.html", next=safe_next(request.args.get("next")))
 
 
 @web.get("/booth")

@@ -75,6 +75,8 @@ def app(settings, database):
     from intranet_server.app import create_app
     from intranet_server.realtime.sockets import emit_committed
     application = create_app(settings)
+    from tests.support.csrf import CsrfClient
+    application.test_client_class = CsrfClient   # sends the CSRF header, as the pages do
 
     def record_and_emit(event, message, room):
         database.append((event, message, room))

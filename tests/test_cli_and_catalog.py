@@ -149,7 +149,7 @@ def test_staff_accounts_from_the_command_line(cli, tmp_path):
         (("staff", "add", "eko", "--name", "Eko", "--role", "p2", "--unit", "PHIJSK-PK", "--phone", "0812",
           "--password", "rahasia123"), "+6281234567890"),
         (("staff", "add", "eko", "--name", "Eko", "--role", "p2", "--unit", "PHIJSK-PK", "--password", "short"),
-         "at least 8"),
+         "at least 10"),
         (("staff", "set", "nobody", "--name", "X"), "no staff account"),
         (("staff", "add", "Bad Name", "--name", "X", "--role", "admin", "--password", "rahasia123"), "username"),
     ]

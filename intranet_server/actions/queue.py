@@ -142,6 +142,16 @@ def _ticket_for_update(ticket_id) -> Ticket:
     return ticket
 
 
+def _may_take(ticket: Ticket, booth: Booth) -> bool:
+    """May this booth take the ticket (call it, or move it)? Its own visit, or a ticket of a queue the
+    booth serves that no other booth holds (parked elsewhere, or being served elsewhere)."""
+    if ticket.booth_id == booth.id:
+        return True
+    if ticket.service_id not in {s.id for s in queue_reads.booth_services(booth)}:
+        return False
+    return ticket.status in ("waiting", "no_show") or (ticket.status == "parked" and ticket.booth_id is None)
+
+
 def _own_ticket(staff: Staff, ticket_id) -> tuple[Booth, Ticket]:
     booth = _officer_booth(staff)
     ticket = _ticket_for_update(ticket_id)
@@ -202,12 +212,14 @@ def call_ticket(staff: Staff, ticket_id) -> Ticket:
     booth = _officer_booth(staff)
     with database.atomic():
         ticket = _ticket_for_update(ticket_id)
-        _transition(ticket, "call")
+        # who you are, then whether you may, then whether the state allows it (403 before 409)
         served = {s.id for s in queue_reads.booth_services(booth)}
-        if ticket.service_id not in served:
+        if ticket.service_id not in served and ticket.booth_id != booth.id:
             raise Forbidden(f"{booth.label} does not serve {ticket.service.code}; transfer the ticket first")
-        if ticket.status == "parked" and ticket.booth_id not in (None, booth.id):
-            raise Forbidden(f"ticket {ticket.number} is parked at another booth")
+        if not _may_take(ticket, booth):
+            raise Forbidden(f"tiket {ticket.number} sedang dipegang booth lain / ticket {ticket.number} is held "
+                            "by another booth")
+        _transition(ticket, "call")
         if ticket.status == "no_show" and not may_return_after_no_show(
                 ticket.no_show_at, clock.now(), actions.office.recall_window):
             raise Conflict(f"ticket {ticket.number} missed its call more than "
@@ -276,9 +288,10 @@ def resume(staff: Staff, ticket_id) -> Ticket:
         t.status, t.parked_at = "serving", None
         t.started_at = t.started_at or clock.now()
     with database.atomic():
-        booth = _officer_booth(staff)
+        booth, ticket = _own_ticket(staff, ticket_id)     # another booth's ticket: 403, before any 409
+        _transition(ticket, "resume")
         for current in queue_reads.current_at_booth(booth):
-            if current.id != ticket_id:
+            if current.id != ticket.id:
                 raise Conflict(f"finish or park {current.number} before resuming another visit",
                                code="booth_busy")
         return _simple("resume", staff, ticket_id, apply)
@@ -289,11 +302,15 @@ def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
     (and so her place) and her ticket number."""
     booth = _officer_booth(staff)
     with database.atomic():
-        target = _service(service_code)
         ticket = _ticket_for_update(ticket_id)
+        # only a visit this booth is serving or may serve: otherwise a booth could move any ticket
+        # into its own queue and call it (and the visitor would keep her early arrival time)
+        if not _may_take(ticket, booth):
+            raise Forbidden(f"tiket {ticket.number} bukan di {booth.label} dan {booth.label} tidak melayani "
+                            f"{ticket.service.code} / ticket {ticket.number} is not at {booth.label} and "
+                            f"{booth.label} does not serve {ticket.service.code}")
+        target = _service(service_code)
         _transition(ticket, "transfer")
-        if ticket.status != "waiting" and ticket.booth_id != booth.id:
-            raise Forbidden(f"ticket {ticket.number} is at another booth")
         if target.id == ticket.service_id:
             raise Invalid(f"ticket {ticket.number} is already in {target.code}")
         source = ticket.service

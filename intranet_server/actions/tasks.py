@@ -498,12 +498,16 @@ def acknowledge_alert(staff: Staff, alert_id) -> Alert:
 # ---- the calendar ---------------------------------------------------------------------------
 
 def _date(value, name: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise Invalid(f"'{name}' must be a date written YYYY-MM-DD") from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise Invalid(f"'{name}' must be a date written YYYY-MM-DD") from None
+    from intranet_server.rules.limits import date_problem
+    problem = date_problem(value, name)   # years 0001 or 9999 would overflow the calendar
+    if problem:
+        raise Invalid(problem)
+    return value
 
 
 def add_calendar_override(actor: str, kind, first, last=None, unit_code=None, note=None) -> CalendarOverride:

@@ -208,10 +208,25 @@ def admin_staff_csv():
 @doc(summary="Change your own password (required after a one-time password)", tags=["auth"],
      body=PasswordChange, response=Ok)
 def change_password():
+    """A password change ends every session of the account (stolen cookies die with the old password);
+    this browser gets a fresh one, so the person who just changed it stays signed in here."""
+    from flask import g, request, session
+
+    from intranet_server.actions import security
+    from intranet_server.api.auth import set_csrf_cookie
+    from intranet_server.http import client_address
     staff = current_staff()
     data = _body(PasswordChange)
     admin_staff.change_own_password(staff, data.current, data.new)
-    return jsonify({"ok": True})
+    _staff, raw, row = security.sign_in(staff.username, data.new, client_address(),
+                                        request.headers.get("User-Agent", ""))
+    session.clear()
+    session["sid"] = raw
+    session.permanent = True
+    g.staff_session, g.staff = row, _staff
+    response = jsonify({"ok": True})
+    set_csrf_cookie(response, row.csrf_token)
+    return response
 
 
 # ---- calendar -----------------------------------------------------------------------------

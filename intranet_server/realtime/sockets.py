@@ -16,7 +16,8 @@ from flask import request, session
 from flask_socketio import SocketIO, join_room
 
 from db.models import Booth, Kiosk, Staff, database
-from intranet_server.realtime import events
+from intranet_server.actions import security
+from intranet_server.realtime import events, link
 from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import ActionError
 from intranet_server.actions.kiosks import authenticate_kiosk, kiosk_dict
@@ -28,6 +29,10 @@ socketio = SocketIO()
 
 # sid -> the rooms this connection may read
 _allowed: dict[str, set[str]] = {}
+# sid -> the staff session (id hash) it was opened with: ended sessions lose their sockets
+_session_of: dict[str, str] = {}
+MAX_SYNC_ROOMS = 64
+MAX_SEQ = 2**53     # larger "last seq" values are not a position in any room
 
 
 def with_db(handler):
@@ -50,27 +55,31 @@ def rooms_for_staff(staff: Staff) -> set[str]:
     return rooms
 
 
-def _identify(auth) -> set[str]:
-    staff_id = session.get("staff_id")
-    if staff_id:
-        staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
-        if staff is not None:
-            return rooms_for_staff(staff)
+def _identify(auth) -> tuple[set[str], str | None]:
+    """The rooms of this connection and its staff session (None: the display board or a kiosk).
+    The browser's Origin was already checked by Engine.IO (`cors_allowed_origins`)."""
+    row = security.session_for(session.get("sid"))
+    if row is not None:
+        return rooms_for_staff(row.staff), row.id_hash
     if isinstance(auth, dict) and auth.get("token"):
+        if not isinstance(auth["token"], str) or len(auth["token"]) > 256:
+            raise ActionError("bad kiosk token", code="unauthorized", status=401)
         kiosk = authenticate_kiosk(auth["token"])
-        return {"lobby", f"kiosk:{kiosk.name}"}
-    return {"display", "lobby"}
+        return {"lobby", f"kiosk:{kiosk.name}"}, None
+    return {"display", "lobby"}, None
 
 
 @socketio.on("connect")
 @with_db
 def on_connect(auth=None):
     try:
-        rooms = _identify(auth)
+        rooms, session_hash = _identify(auth)
     except ActionError as exc:
         log.info("socket refused: %s", exc.message)
         return False
     _allowed[request.sid] = rooms
+    if session_hash:
+        _session_of[request.sid] = session_hash
     for room in rooms:
         join_room(room)
     return True
@@ -79,6 +88,57 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     _allowed.pop(request.sid, None)
+    _session_of.pop(request.sid, None)
+
+
+def _end_local(hashes) -> int:
+    """Disconnect this process's sockets of these sessions (told first, so the page signs out)."""
+    ended = set(hashes)
+    sids = [sid for sid, h in list(_session_of.items()) if h in ended]
+    for sid in sids:
+        _allowed.pop(sid, None)
+        _session_of.pop(sid, None)
+        try:
+            socketio.emit("session_ended", {"reason": "signed_out"}, to=sid)
+            socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
+        except Exception:   # already gone
+            log.debug("disconnect of %s failed", sid, exc_info=True)
+    return len(sids)
+
+
+def _revoked(hashes: list[str]) -> None:
+    """After a session ended (any process, also `ptsa staff`): its sockets here go at once, and the
+    other processes are told through the message queue."""
+    _end_local(hashes)
+    manager = getattr(socketio.server, "manager", None) if socketio.server else None
+    if hasattr(manager, "publish_revocation"):
+        manager.publish_revocation(list(hashes))
+
+
+security.on_revoked(_revoked)
+link.PTSARedisManager.revocation_handler = staticmethod(_end_local)   # revocations from other processes
+
+
+def sweep_sessions() -> int:
+    """Disconnect sockets whose session ended where no hook ran (idle timeout, lifetime, another
+    process without Redis, the command line). Returns how many went."""
+    hashes = sorted(set(_session_of.values()))
+    if not hashes:
+        return 0
+    with database.connection_context():
+        alive = security.still_alive(hashes)
+    return _end_local([h for h in hashes if h not in alive])
+
+
+def start_session_sweeper(every: float = 5.0) -> None:
+    def loop():
+        while True:
+            socketio.sleep(every)
+            try:
+                sweep_sessions()
+            except Exception:   # a busy database now is fine: the next turn catches up
+                log.debug("session sweep skipped", exc_info=True)
+    socketio.start_background_task(loop)
 
 
 def snapshot(room: str):
@@ -101,20 +161,46 @@ def snapshot(room: str):
     return None
 
 
+BAD_SYNC = {"ok": False, "error": "bad_request",
+            "message": 'send {"rooms": {"<room>": <last seq (0 or more) or null>}}'}
+
+
 @socketio.on("sync")
-@with_db
-def on_sync(data):
+def on_sync(data=None, *extra):
     """`{"rooms": {"display": 41, "lobby": null}}` -> per room `{"events": [[event, payload], ...]}`
-    or `{"snapshot": {...}, "seq": n}`. Rooms this connection may not read are answered with an error."""
-    if not isinstance(data, dict) or not isinstance(data.get("rooms"), dict):
-        return {"ok": False, "error": "bad_request", "message": 'send {"rooms": {"<room>": <last seq or null>}}'}
+    or `{"snapshot": {...}, "seq": n}`. Rooms this connection may not read are answered with an error.
+    Always answers: a malformed argument (none, a huge number, a list...) gets `bad_request`."""
+    try:
+        with database.connection_context():
+            answer = _sync(data, extra)
+    except Exception:   # never leave a client waiting for an answer
+        log.exception("sync failed")
+        return {"ok": False, "error": "server_error", "message": "sync failed; try again"}
+    if answer.get("error") == "session_ended":
+        _end_local([_session_of.get(request.sid)])   # outside the DB context: disconnecting tears down
+    return answer
+
+
+def _sync(data, extra):
+    if extra or not isinstance(data, dict) or set(data) != {"rooms"} or not isinstance(data["rooms"], dict):
+        return BAD_SYNC
+    rooms = data["rooms"]
+    if len(rooms) > MAX_SYNC_ROOMS:
+        return {**BAD_SYNC, "message": f"at most {MAX_SYNC_ROOMS} rooms per sync"}
+    for room, last in rooms.items():
+        if not isinstance(room, str) or len(room) > 80 or (last is not None and (
+                not isinstance(last, int) or isinstance(last, bool) or not 0 <= last <= MAX_SEQ)):
+            return BAD_SYNC
+    session_hash = _session_of.get(request.sid)
+    if session_hash and not security.still_alive([session_hash]):
+        return {"ok": False, "error": "session_ended", "message": "sign in again"}
     allowed = _allowed.get(request.sid, set())
     answer = {}
-    for room, last in data["rooms"].items():
+    for room, last in rooms.items():
         if room not in allowed:
             answer[room] = {"error": "forbidden", "message": f"this connection may not read {room}"}
             continue
-        if isinstance(last, int) and not isinstance(last, bool):
+        if last is not None:
             missed = events.events_since(room, last)
             if missed is not None:
                 answer[room] = {"events": missed, "seq": last + len(missed)}

@@ -26,3 +26,8 @@ class StaffOut(Out):
     booth: BoothRef | None
     language: Literal["id", "en"]
     must_change_password: bool = False
+
+
+class SignedOut(Out):
+    ok: bool
+    ended: int | None = None

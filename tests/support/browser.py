@@ -20,10 +20,30 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
 
+class CspTolerantBrowser:
+    """The Browser, with pages that let Playwright's own helpers run: `wait_for_function("...")`
+    evaluates its predicate with eval, which the server's CSP forbids. Tests of the CSP itself open
+    their pages with `bypass_csp=False`."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_page(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_page(**kwargs)
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = launch(p)
-        yield b
+        yield CspTolerantBrowser(b)
         b.close()

@@ -96,4 +96,6 @@ class LiveServer:
         r = session.post(self.url + "/api/v1/auth/login", json={"username": username, "password": password},
                          timeout=10)
         r.raise_for_status()
+        # what the pages' script does: the session's CSRF token from its cookie, sent as a header
+        session.headers["X-CSRF-Token"] = session.cookies.get("ptsa_csrf", "")
         return session

@@ -61,7 +61,7 @@ def db_state() -> dict:
     from db.task_models import TASK_MODELS
     state = {m.__name__: sorted(map(repr, m.select().tuples())) for m in TASK_MODELS}
     state["Unit"] = sorted(map(repr, Unit.select().tuples()))
-    # sign-ins are audited too (auth.login); they are not what a refused request could have written
+    # sign-ins and sign-outs are audited too (auth.*); they are not the task chain's writes
     state.update(AuditEvent=AuditEvent.select().where(~AuditEvent.action.startswith("auth.")).count(),
                  RoomEvent=RoomEvent.select().count())
     return state

@@ -11,8 +11,15 @@
       { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
+  /* The session's CSRF token: the server sets it in a cookie at sign-in and checks the header. */
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)ptsa_csrf=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
   async function api(method, url, body) {
     const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (method !== "GET" && method !== "HEAD") options.headers["X-CSRF-Token"] = csrfToken();
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -80,6 +87,15 @@
     }
 
     socket.on("connect", () => { status(true); sync(); });
+    // the server ended this sign-in (logout elsewhere, password changed, account disabled, idle)
+    socket.on("session_ended", () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); });
+    // the link between server processes (Redis) went down or came back: say so, then catch up
+    socket.on("link", (msg) => {
+      const notice = document.getElementById("link-banner");
+      if (notice) notice.hidden = !!(msg && msg.ok);
+      document.body.dataset.link = msg && msg.ok ? "ok" : "degraded";
+      if (msg && msg.ok) sync();
+    });
     socket.on("disconnect", () => status(false));
     socket.on("connect_error", () => status(false));
     socket.onAny((event, msg) => deliver(event, msg, false));
@@ -105,6 +121,11 @@
     if (!button) return;
     button.addEventListener("click", async () => {
       await api("POST", "/api/v1/auth/logout");
+      location.href = "/login";
+    });
+    const everywhere = document.getElementById("logout-everywhere");
+    if (everywhere) everywhere.addEventListener("click", async () => {
+      await api("POST", "/api/v1/auth/logout-everywhere");
       location.href = "/login";
     });
   }
