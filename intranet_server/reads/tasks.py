@@ -9,6 +9,7 @@ from db.models import AuditEvent, Booth, Service, Staff, Unit
 from db.task_models import Alert, Outbox, Task, TaskHop, TaskMessage
 from intranet_server import clock
 from intranet_server.clock import iso
+from intranet_server.rules.tasks import task_verbs_by_viewer
 
 RECENT = dt.timedelta(days=3)     # closed tasks stay on the screens this long
 LIST_LIMIT = 200
@@ -116,6 +117,12 @@ def task_dict(task: Task, look: Lookup | None = None, hop: TaskHop | None = None
         "hop": hop_dict(hop, look) if hop else None,
         # the current pickup deadline, null once picked up or when nobody has to pick it up
         "due_at": iso(hop.due_at) if hop and hop.picked_at is None and hop.closed_at is None else None,
+        # One payload goes to every viewer of a room, so it carries the verbs of each way a person
+        # can stand to the task (holder, receiver, origin, reader); a screen picks its own by who
+        # it is (PTSA.tasks.verbs) and never works out the state machine itself.
+        "verbs": task_verbs_by_viewer(
+            task.status, task.position, task.assignee_id is not None,
+            answer_waiting=bool(hop and hop.to_position == "p0" and hop.picked_at is None)),
     }
     if detail:
         data["hops"] = [hop_dict(h, look) for h in task.hops.order_by(TaskHop.seq)]

@@ -17,7 +17,15 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (e) {   // no answer at all: say so in the screen's words, not the browser's "Failed to fetch"
+      const error = new Error(t("network_error"));
+      error.status = 0;
+      error.code = "network";
+      throw error;
+    }
     if (response.status === 204) return null;
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
@@ -28,6 +36,37 @@
       throw error;
     }
     return data;
+  }
+
+  /* Redraw `el` to show `html` without losing what the person is doing: elements that stay are
+     patched in place (morphdom), so the focus, the scroll position, a select's choice and text
+     being typed survive every live update. Form controls keep their live value unless the new
+     HTML marks them data-reset. Elements are matched by id or data-key. */
+  function patch(el, html) {
+    const next = el.cloneNode(false);
+    next.innerHTML = html;
+    window.morphdom(el, next, {
+      childrenOnly: true,
+      getNodeKey(node) {
+        return node.nodeType === 1 ? (node.id || node.getAttribute("data-key") || undefined) : undefined;
+      },
+      onBeforeElUpdated(from, to) {
+        if (from.isEqualNode(to)) return false;
+        if (to.hasAttribute("data-reset")) return true;
+        const tag = from.tagName;
+        if (tag === "TEXTAREA" || (tag === "INPUT" && from.type !== "checkbox" && from.type !== "radio")) {
+          to.value = from.value;
+          if (tag === "TEXTAREA") to.textContent = from.value;
+        } else if (tag === "INPUT") {
+          to.checked = from.checked;
+        } else if (tag === "SELECT") {
+          const chosen = from.value;
+          const keep = [...to.options].some((o) => o.value === chosen);
+          if (keep) [...to.options].forEach((o) => { o.selected = o.value === chosen; if (o.selected) o.setAttribute("selected", ""); else o.removeAttribute("selected"); });
+        }
+        return true;
+      },
+    });
   }
 
   function minutesSince(iso) {
@@ -109,5 +148,5 @@
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
 
-  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems };
+  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems, patch };
 })();
