@@ -164,7 +164,7 @@ TEXTS["id"].update({
     "notify_setting": "Notifikasi desktop dan suara", "notify_new_task": "Tugas baru",
     "notify_new_alert": "Peringatan baru", "presence": "Sedang tersambung",
     "presence_none": "Tidak ada yang tersambung", "presence_booth": "Booth",
-    "priority_booth_note": "untuk pengunjung prioritas",
+    "priority_booth_note": "untuk pengunjung prioritas", "task_status_label": "Status",
 })
 TEXTS["en"].update({
     "network_error": "Cannot reach the server. Check the network, then try again.",
@@ -174,5 +174,5 @@ TEXTS["en"].update({
     "notify_setting": "Desktop notifications and sound", "notify_new_task": "New task",
     "notify_new_alert": "New alert", "presence": "Connected now",
     "presence_none": "Nobody is connected", "presence_booth": "Booth",
-    "priority_booth_note": "for priority visitors",
+    "priority_booth_note": "for priority visitors", "task_status_label": "Status",
 })

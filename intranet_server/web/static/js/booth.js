@@ -233,23 +233,24 @@
 
   // ---- the booth's tasks ------------------------------------------------------------------
 
+  // Whether the answer waits for this officer, and which verbs she has: from the payload's verbs.
   function needsMe(task) {
-    const hop = task.hop;
-    return hop && hop.to_position === "p0" && !hop.picked_at;
+    return T.verbs(task).includes("ack");
   }
 
   function actions(task) {
+    const may = T.verbs(task);
     const rows = [];
-    if (task.status === "waiting") rows.push(`<div class="act-row"><button class="button" data-task-act="resume">${esc(t("task_resume"))}</button></div>`);
-    if (task.status === "returned") {
+    if (may.includes("resume")) rows.push(`<div class="act-row"><button class="button" data-task-act="resume">${esc(t("task_resume"))}</button></div>`);
+    if (may.includes("resend")) {
       rows.push(`<div class="act-row" data-form="resend"><label>${esc(t("task_target_unit"))}<select name="unit">${echelon1.map((u) => `<option value="${esc(u.code)}">${esc(u.code)}</option>`).join("")}</select></label>
         <button class="button" data-task-act="resend">${esc(t("task_resend"))}</button></div>`);
     }
-    if (task.status !== "cancelled") {
+    if (may.includes("comment")) {
       rows.push(`<div class="act-row" data-form="comment"><label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
         <button class="button secondary" data-task-act="comment">${esc(t("task_comment"))}</button></div>`);
     }
-    if (["open", "waiting", "returned"].includes(task.status)) {
+    if (may.includes("cancel")) {
       rows.push(`<div class="act-row" data-form="cancel"><label>${esc(t("task_reason"))}<textarea name="reason" rows="1"></textarea></label>
         <button class="button warn" data-task-act="cancel">${esc(t("task_cancel"))}</button></div>`);
     }
@@ -260,7 +261,7 @@
     const c = T.countdown(task);
     const answer = needsMe(task);
     const detail = open.has(task.id) && details.get(task.id);
-    return `<li class="task-card ${answer ? "answer" : c.cls}" data-my-task="${task.id}">
+    return `<li class="task-card ${answer ? "answer" : c.cls}" data-my-task="${task.id}" data-key="my-task-${task.id}">
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
         <div class="title">#${task.id} · ${esc(task.summary)}</div>
@@ -277,14 +278,9 @@
   function render() {
     const list = [...tasks.values()].sort((a, b) => (needsMe(b) - needsMe(a)) || (b.id - a.id));
     document.getElementById("my-task-count").textContent = list.filter((x) => x.status === "open" || x.status === "waiting" || needsMe(x)).length;
-    const box = document.getElementById("my-tasks");
-    const typed = {};
-    box.querySelectorAll("[data-my-task] textarea").forEach((el) => { typed[el.closest("[data-my-task]").dataset.myTask + el.name] = el.value; });
-    box.innerHTML = list.length ? list.map(card).join("") : `<li class="empty">${esc(t("task_none"))}</li>`;
-    box.querySelectorAll("[data-my-task] textarea").forEach((el) => {
-      const key = el.closest("[data-my-task]").dataset.myTask + el.name;
-      if (key in typed) el.value = typed[key];
-    });
+    // patched in place: a reply being typed in a thread survives the live update that redraws it
+    window.PTSA.patch(document.getElementById("my-tasks"),
+      list.length ? list.map(card).join("") : `<li class="empty">${esc(t("task_none"))}</li>`);
   }
 
   function tick() {
