@@ -21,7 +21,9 @@ def signed_in(browser, server, username, path=None, lang="id", viewport=(1366, 9
     page.fill("#username", username)
     page.fill("#password", "demo12345")
     page.click("#login-submit")
-    page.wait_for_function("document.body.dataset.online === 'yes'")
+    page.wait_for_url(f"**{path}" if path else "**/*")
+    page.wait_for_load_state()
+    page.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     return page
 
 
