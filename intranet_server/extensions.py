@@ -26,6 +26,8 @@ def start_background(app) -> None:
     lobby.start_publisher(socketio)
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
+    from intranet_server.realtime import presence
+    presence.start(socketio.start_background_task, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
 

@@ -227,9 +227,19 @@ def unit_staff(units: list[Unit]) -> list[dict]:
                 .where(AuditEvent.actor.in_(names) & AuditEvent.action.startswith("task."))
                 .group_by(AuditEvent.actor).tuples())
     look = Lookup()
+    from intranet_server.reads.presence import connections
+    seen = connections([s.id for s in staff])
+
+    def last_active(s):
+        # acting on a task or being connected, whichever is later: an officer with the inbox open
+        # is active now even before she touches a task
+        times = [t for t in (_aware(last.get(s.username)), _aware(seen.get(s.id, {}).get("last_seen_at")))
+                 if t is not None]
+        return max(times) if times else None
     return [{"username": s.username, "full_name": s.full_name, "role": s.role,
              "unit": look.unit(s.unit_id).code, "holding": holding.get(s.id, 0),
-             "last_active_at": iso(_aware(last.get(s.username)))} for s in staff]
+             "connected": seen.get(s.id, {}).get("connected", False),
+             "last_active_at": iso(last_active(s))} for s in staff]
 
 
 def _aware(value):

@@ -72,12 +72,31 @@ def on_connect(auth=None):
     _allowed[request.sid] = rooms
     for room in rooms:
         join_room(room)
+    _presence_connect(auth, rooms)
     return True
 
 
+def _presence_connect(auth, rooms: set[str]) -> None:
+    """Presence is bookkeeping: a failure to record it never refuses the socket."""
+    from intranet_server.realtime import presence
+    try:
+        staff_id = session.get("staff_id") if "staff" in rooms else None
+        kind = "staff" if staff_id else ("kiosk" if any(r.startswith("kiosk:") for r in rooms) else "public")
+        page = auth.get("page") if isinstance(auth, dict) and isinstance(auth.get("page"), str) else ""
+        presence.connected(request.sid, Staff.get_or_none(Staff.id == staff_id) if staff_id else None, kind, page)
+    except Exception:
+        log.exception("presence: connect of %s not recorded", request.sid)
+
+
 @socketio.on("disconnect")
+@with_db
 def on_disconnect(*_args):
     _allowed.pop(request.sid, None)
+    from intranet_server.realtime import presence
+    try:
+        presence.disconnected(request.sid)
+    except Exception:
+        log.exception("presence: disconnect of %s not recorded", request.sid)
 
 
 def snapshot(room: str):

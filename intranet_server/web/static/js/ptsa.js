@@ -80,7 +80,9 @@
     const seqs = {};
     (options.rooms || []).forEach((room) => { seqs[room] = null; });
     const banner = document.getElementById("offline-banner");
-    const socket = io({ transports: ["websocket"], auth: options.auth || {},
+    // the page name lets the supervisor's presence list say where someone is connected from
+    const page = (document.body.className.match(/([a-z]+)-page/) || [])[1] || "";
+    const socket = io({ transports: ["websocket"], auth: Object.assign({ page }, options.auth || {}),
                         reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let syncing = false;
 

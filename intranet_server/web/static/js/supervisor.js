@@ -96,7 +96,8 @@
       `<tr><th>${esc(t("task_on_duty"))}</th><th>${esc(t("task_unit"))}</th><th>${esc(t("task_holding"))}</th><th>${esc(t("task_last_active"))}</th></tr>` +
       overview.staff.map((s) => `<tr><td>${esc(s.full_name)} <span class="muted">(${esc(s.role.toUpperCase())})</span></td>
         <td>${esc(s.unit)}</td><td>${s.holding}</td>
-        <td>${s.last_active_at ? esc(T.time(s.last_active_at)) + " · " + esc(ago(s.last_active_at)) : esc(t("task_never"))}</td></tr>`).join(""));
+        <td>${s.connected ? `<span class="chip done">● ${esc(t("presence_now"))}</span>`
+          : s.last_active_at ? esc(T.time(s.last_active_at)) + " · " + esc(ago(s.last_active_at)) : esc(t("task_never"))}</td></tr>`).join(""));
   }
 
   function renderOutbox() {
@@ -117,7 +118,33 @@
       }).join("") : `<tr><td class="muted">—</td></tr>`;
   }
 
-  function render() { renderAlerts(); renderTasks(); renderStaff(); renderOutbox(); }
+  /* Who is connected now, per unit and per booth (from every server process's live sockets). */
+  let presence = null;
+  function renderPresence() {
+    const box = document.getElementById("presence");
+    if (!box || !presence) return;
+    const person = (p) => `<li data-key="presence-${esc(p.username)}" class="${p.connected ? "on" : "off"}">
+      <span class="dot" aria-hidden="true">${p.connected ? "●" : "○"}</span> ${esc(p.full_name)}
+      <span class="muted">(${esc(p.username)})</span>
+      ${p.connected ? `<span class="sr-only">${esc(t("presence_now"))}</span>` : ""}</li>`;
+    const group = (key, title, people) => {
+      const on = people.filter((p) => p.connected);
+      return `<div class="presence-group" data-key="${key}"><h3>${esc(title)} <span class="count">${on.length}</span></h3>
+        <ul class="presence-list">${on.length ? on.map(person).join("") : `<li class="muted">${esc(t("presence_none"))}</li>`}</ul></div>`;
+    };
+    window.PTSA.patch(box, presence.units.map((u) => group(`unit-${u.code}`, `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`, u.people)).join("")
+      + presence.booths.filter((b) => b.people.some((p) => p.connected))
+        .map((b) => group(`booth-${b.number}`, b.label, b.people)).join(""));
+  }
+
+  async function refreshPresence() {
+    try {
+      presence = await api("GET", "/api/v1/presence");
+      renderPresence();
+    } catch (e) { /* shown by the next refresh */ }
+  }
+
+  function render() { renderAlerts(); renderTasks(); renderStaff(); renderOutbox(); renderPresence(); }
 
   function tick() {
     document.getElementById("server-clock").textContent = T.clockText();
@@ -224,6 +251,7 @@
       tasks.clear();
       overview.tasks.forEach((task) => tasks.set(task.id, task));
       render();
+      refreshPresence();
       return overview;
     } catch (e) {
       if (e.status === 401) location.href = "/login?next=/supervisor";
@@ -275,5 +303,6 @@
   setInterval(tick, 1000);
   tick();
   setInterval(refresh, 30000);   // who is on duty and the outbox change without events
+  setInterval(refreshPresence, 10000);
   start();
 })();
