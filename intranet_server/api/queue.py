@@ -8,6 +8,7 @@ from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import Invalid, NotFound, queue
 from intranet_server.actions.kiosks import kiosk_dict, report_printer
 from intranet_server.http import body, current_kiosk, current_staff
+from intranet_server.schemas import doc
 
 from intranet_server.api import api
 
@@ -115,3 +116,11 @@ def transfer(ticket_id: int):
     staff = current_staff("p0")
     data = body()
     return jsonify(queue_reads.ticket_dict(queue.transfer(staff, ticket_id, data.get("service"))))
+
+
+@api.post("/tickets/<int:ticket_id>/undo")
+@doc(summary="Take back this booth's finish, no-show or transfer of the last few seconds", tags=["queue"],
+     response={"type": "object", "description": "the ticket as it is again"})
+def undo(ticket_id: int):
+    staff = current_staff("p0")
+    return jsonify(queue_reads.ticket_dict(queue.undo(staff, ticket_id)))

@@ -10,7 +10,7 @@ from intranet_server import actions, cache, clock
 from intranet_server.clock import iso
 from intranet_server.rules.queue import (
     Candidate, business_day, estimate_wait_s, issuing_closed_reason, may_return_after_no_show, queue_order,
-    ticket_verbs,
+    ticket_verbs, UNDO_WINDOW,
 )
 
 ACTIVE = ("called", "serving")
@@ -227,6 +227,7 @@ def booth_state(booth: Booth) -> dict:
         "no_show": [viewed_from(t, booth, served) for t in returnable],
         "parked": [viewed_from(t, booth, served) for t in parked],
         "now": iso(clock.now()),
+        "undo_s": int(UNDO_WINDOW.total_seconds()),
         "all_services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}}
                          for s in all_services()],
     }

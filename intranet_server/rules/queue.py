@@ -176,6 +176,15 @@ def ticket_verbs(status: str, *, own: bool, served_here: bool, returnable: bool 
     return verbs
 
 
+# the verbs that hurt when pressed by mistake, and how long they can be taken back
+UNDOABLE = ("finish", "no_show", "transfer")
+UNDO_WINDOW = dt.timedelta(seconds=15)
+
+
+def may_undo(verb: str, done_at: dt.datetime, now: dt.datetime, window: dt.timedelta = UNDO_WINDOW) -> bool:
+    return verb in UNDOABLE and dt.timedelta(0) <= now - done_at <= window
+
+
 def may_return_after_no_show(no_show_at: dt.datetime, now: dt.datetime, window: dt.timedelta) -> bool:
     return now - no_show_at <= window
 

@@ -54,3 +54,42 @@ def test_booth_buttons_are_the_servers_verbs(live_server, browser):  # noqa: F81
     page.wait_for_selector("#current button[data-act='recall']", state="detached")
     shown = page.eval_on_selector_all("#current button[data-act]", "els => els.map(e => e.dataset.act)")
     assert sorted(shown) == ["finish", "park", "transfer"]
+
+
+def test_no_show_finish_and_transfer_can_be_undone_and_the_recall_window_counts_down(live_server, browser):  # noqa: F811
+    """Issue 8 item 4: no-show (and finish, transfer) have a way back for a few seconds, and the
+    no-show list shows how long the recall window has left."""
+    token = live_server.kiosk_token("lobby-undo")
+    ticket = issue(live_server, token, "PP")
+    page = signed_in(browser, live_server, "p0-03")
+    page.wait_for_selector("#waiting li[data-ticket]")
+    page.click("#call-next")
+    page.wait_for_selector("#current button[data-act='no_show']")
+    # no-show is not in the row of "Selesai"
+    assert page.locator("#current .actions-aside button[data-act='no_show']").count() == 1
+    assert page.locator("#current .actions:not(.actions-aside) button[data-act='no_show']").count() == 0
+    page.click("#current button[data-act='no_show']")
+    page.wait_for_selector("#undo-bar:not([hidden])")
+    page.wait_for_selector(f"#no-shows li[data-ticket='{ticket['id']}'] .recall-left")
+    left = page.inner_text(f"#no-shows li[data-ticket='{ticket['id']}'] .recall-left")
+    assert "sisa waktu panggil ulang" in left and ("14:" in left or "15:" in left)
+    page.click("#undo-button")
+    page.wait_for_selector(f"#current .current-ticket[data-ticket='{ticket['id']}']")
+    assert ticket_of(live_server, ticket["id"])["status"] == "called"
+
+    page.click("#current button[data-act='finish']")
+    page.wait_for_selector("#undo-bar:not([hidden])")
+    page.wait_for_selector("#current .current-ticket", state="detached")
+    page.click("#undo-button")
+    page.wait_for_selector(f"#current .current-ticket[data-ticket='{ticket['id']}']")
+    assert ticket_of(live_server, ticket["id"])["status"] == "called"
+
+    page.select_option("#current select[data-transfer]", "PKB")
+    page.click("#current button[data-act='transfer']")
+    page.wait_for_selector("#undo-bar:not([hidden])")
+    assert "PKB" in page.inner_text("#undo-text")
+    page.click("#undo-button")
+    page.wait_for_selector(f"#current .current-ticket[data-ticket='{ticket['id']}']")
+    back = ticket_of(live_server, ticket["id"])
+    assert back["service"] == "PP" and back["status"] == "called"
+    assert page.errors == []

@@ -123,17 +123,48 @@
     if (result === null && !document.getElementById("action-error").textContent) showError(t("nobody_waiting"));
   });
 
-  document.addEventListener("click", (ev) => {
+  /* Undo instead of "are you sure?": after a finish, no-show or transfer a bar offers to take it
+     back for the few seconds the server allows (POST .../undo, audited); the server decides. */
+  let undoTimer = null;
+  function offerUndo(ticket, verb, extra) {
+    const bar = document.getElementById("undo-bar");
+    const seconds = (state && state.undo_s) || 15;
+    const ends = Date.now() + seconds * 1000;
+    bar.dataset.ticket = String(ticket.id);
+    document.getElementById("undo-text").textContent =
+      `${ticket.number}: ${t("undo_" + verb)}${extra ? " " + extra : ""}`;
+    bar.hidden = false;
+    clearInterval(undoTimer);
+    const left = () => {
+      const s = Math.ceil((ends - Date.now()) / 1000);
+      if (s <= 0) { bar.hidden = true; clearInterval(undoTimer); return; }
+      document.getElementById("undo-left").textContent = `${s} s`;
+    };
+    left();
+    undoTimer = setInterval(left, 250);
+  }
+
+  document.getElementById("undo-button").addEventListener("click", async () => {
+    const bar = document.getElementById("undo-bar");
+    clearInterval(undoTimer);
+    bar.hidden = true;
+    await act("POST", `/api/v1/tickets/${bar.dataset.ticket}/undo`);
+  });
+
+  document.addEventListener("click", async (ev) => {
     const button = ev.target.closest("button[data-act]");
     if (!button) return;
     const item = button.closest("[data-ticket]");
     const id = item && item.dataset.ticket;
     const verb = button.dataset.act;
+    let result;
     if (verb === "transfer") {
       const select = item.querySelector("select[data-transfer]");
-      act("POST", `/api/v1/tickets/${id}/transfer`, { service: select.value });
+      result = await act("POST", `/api/v1/tickets/${id}/transfer`, { service: select.value });
+      if (result) offerUndo(result, verb, result.service);
     } else {
-      act("POST", `/api/v1/tickets/${id}/${verb.replace("_", "-")}`);
+      result = await act("POST", `/api/v1/tickets/${id}/${verb.replace("_", "-")}`);
+      if (result && (verb === "finish" || verb === "no_show")) offerUndo(result, verb);
     }
   });
 
