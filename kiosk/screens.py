@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import style
-from .texts import PRIORITY_GROUPS, format_wait, pick_language, priority_name, t
+from .texts import PRIORITY_GROUPS, format_wait, pick_language, priority_name, t, visitor_booths
 
 
 def label(object_name: str, text: str = "", *, wrap: bool = True, align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
@@ -147,7 +147,7 @@ class ServiceTile(TextButton):
             waiting = int(summary.get("waiting") or 0)
             if waiting:
                 parts = [t(language, "waiting", n=waiting), format_wait(summary.get("estimated_wait_s"), language)]
-                # Break lines only between the two phrases, never inside "± 10 menit".
+                # Break lines only between the two phrases, never inside "sekitar 10 menit".
                 state = " · ".join(p.replace(" ", "\u00a0") for p in parts if p)
             else:
                 state = t(language, "waiting_none")
@@ -587,6 +587,8 @@ class TicketScreen(QWidget):
         ticket, printed = self.outcome.ticket, self.outcome.printed
         self.failed.setText(t(language, "print_failed"))
         self.failed.setVisible(not printed)
+        # no paper came out: no picture of a ticket to look for, only the number, large
+        self.image.setVisible(printed)
         self.take.setText(t(language, "take_ticket"))
         self.take.setVisible(printed)
         self.caption.setText(t(language, "your_number"))
@@ -601,7 +603,7 @@ class TicketScreen(QWidget):
         wait = format_wait(ticket.get("estimated_wait_s"), language)
         self.wait_label.setText(t(language, "estimated_wait"))
         self.wait_value.setText(wait or "—")
-        booths = ticket.get("booths") or []
+        booths = visitor_booths(ticket.get("booths") or [], language, ticket.get("priority"))
         self.booths.setText(f"{t(language, 'go_to')}: {', '.join(booths)}" if booths else "")
         self.booths.setVisible(bool(booths))
         self.please_wait.setText(t(language, "please_wait"))
