@@ -262,7 +262,11 @@
     if (by && by !== me.username && TALK.includes(change) && selected !== task.id) unread.add(task.id);
     tasks.set(task.id, Object.assign({}, before || {}, task));
     const arrived = group(task) === "pickup" && (!before || group(before) !== "pickup");
-    if (arrived) { fresh.add(task.id); banner(task); } else if (group(task) !== "pickup") seen(task.id);
+    if (arrived) {
+      fresh.add(task.id);
+      banner(task);
+      window.PTSA.notify(`${t("notify_new_task")} · #${task.id}`, task.summary, `task-${task.id}`);
+    } else if (group(task) !== "pickup") seen(task.id);
     renderLists();
     if (selected === task.id) select(task.id);
   }

@@ -69,6 +69,51 @@
     });
   }
 
+  /* Alerts that reach someone who is not looking: when the tab is in the background, a desktop
+     notification (Notification API) and a short sound. Permission is asked once, at the person's
+     first click on the page (browsers ignore requests without a gesture); a checkbox
+     (#notify-toggle) turns both off, remembered in this browser. */
+  const NOTIFY_KEY = "ptsa-notify";
+  const notified = [];
+  function notifyOn() {
+    try { return localStorage.getItem(NOTIFY_KEY) !== "off"; } catch (e) { return true; }
+  }
+  function bindNotifyToggle() {
+    const box = document.getElementById("notify-toggle");
+    if (!box) return;
+    box.checked = notifyOn();
+    box.addEventListener("change", () => {
+      try { localStorage.setItem(NOTIFY_KEY, box.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+      if (box.checked) askPermission();
+    });
+    document.addEventListener("click", askPermission, { once: true });
+  }
+  function askPermission() {
+    if (!("Notification" in window) || Notification.permission !== "default" || !notifyOn()) return;
+    try { Notification.requestPermission().catch(() => {}); } catch (e) { /* old browsers: callback form */ }
+  }
+  let audio = null;
+  function chime() {
+    try {
+      audio = audio || new Audio((window.PTSA_STATIC || "/static/") + "voice/chime.wav");
+      audio.currentTime = 0;
+      const p = audio.play();
+      if (p && p.catch) p.catch(() => {});
+    } catch (e) { /* no sound: the notification still shows */ }
+  }
+  function notify(title, body, tag) {
+    if (!document.hidden || !notifyOn()) return false;
+    notified.push({ title, body, tag });
+    chime();
+    if ("Notification" in window && Notification.permission === "granted") {
+      try {
+        const n = new Notification(title, { body, tag, lang: window.PTSA_LANG || "id" });
+        n.onclick = () => { window.focus(); n.close(); };
+      } catch (e) { /* some browsers allow notifications only from a service worker */ }
+    }
+    return true;
+  }
+
   function minutesSince(iso) {
     return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
   }
@@ -149,6 +194,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
+  document.addEventListener("DOMContentLoaded", bindNotifyToggle);
 
-  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems, patch };
+  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems, patch, notify, notified };
 })();

@@ -278,7 +278,14 @@
         if (event === "alert") {
           const isNew = !alerts.has(msg.alert.id);
           alerts.set(msg.alert.id, msg.alert);
-          if (isNew && msg.change === "raise") { fresh.add(msg.alert.id); banner(msg.alert); refreshSoon(); }
+          if (isNew && msg.change === "raise") {
+            fresh.add(msg.alert.id);
+            banner(msg.alert);
+            window.PTSA.notify(`${t("notify_new_alert")}: ${t("task_level_" + msg.alert.level)}`,
+              `#${msg.alert.task_id} · ${msg.alert.task ? msg.alert.task.summary : ""} (${msg.alert.hop.to_unit.code})`,
+              `alert-${msg.alert.id}`);
+            refreshSoon();
+          }
           renderAlerts();
         } else if (event === "task") {
           // the alerts about this task show where it stands now
