@@ -165,7 +165,7 @@ TEXTS["id"].update({
     "notify_new_alert": "Peringatan baru", "presence": "Sedang tersambung",
     "presence_none": "Tidak ada yang tersambung", "presence_booth": "Booth",
     "priority_booth_note": "untuk pengunjung prioritas", "task_status_label": "Status",
-    "presence_now": "tersambung sekarang",
+    "presence_now": "tersambung sekarang", "about": "sekitar",
 })
 TEXTS["en"].update({
     "network_error": "Cannot reach the server. Check the network, then try again.",
@@ -176,5 +176,5 @@ TEXTS["en"].update({
     "notify_new_alert": "New alert", "presence": "Connected now",
     "presence_none": "Nobody is connected", "presence_booth": "Booth",
     "priority_booth_note": "for priority visitors", "task_status_label": "Status",
-    "presence_now": "connected now",
+    "presence_now": "connected now", "about": "about",
 })

@@ -314,19 +314,22 @@ class HomeScreen(QWidget):
         host = QWidget()
         outer = QHBoxLayout(host)
         outer.setSpacing(style.px(28, self.scale))
-        columns = [QVBoxLayout() for _ in range(2 if self.mode == "columns" else 1)]
+        columns = [QVBoxLayout() for _ in range(1 if self.mode == "rows" else 2)]
+        # On a narrow landscape screen (1024x768) two tiles side by side would cut long service
+        # names at their minimum size: one tile per row there, and the list scrolls.
+        per_row = 1 if self.mode == "narrow" else 2
         heights = [0.0] * len(columns)
         for owner, members in groups.values():
             index = heights.index(min(heights))
-            heights[index] += (len(members) + 1) // 2 + 0.5
+            heights[index] += (len(members) + per_row - 1) // per_row + 0.5
             column = columns[index]
             column.addWidget(self._group_label(owner))
             grid = QGridLayout()
             grid.setSpacing(style.px(12, self.scale))
             for i, summary in enumerate(members):
-                grid.addWidget(self._tile(summary), i // 2, i % 2)
-            grid.setColumnStretch(0, 1)
-            grid.setColumnStretch(1, 1)
+                grid.addWidget(self._tile(summary), i // per_row, i % per_row)
+            for c in range(per_row):
+                grid.setColumnStretch(c, 1)
             column.addLayout(grid)
             column.addSpacing(style.px(6, self.scale))
         for column in columns:
@@ -371,7 +374,7 @@ class HomeScreen(QWidget):
         return tile
 
     def set_scale(self, scale: float, landscape: bool) -> None:
-        mode = "columns" if landscape else "rows"
+        mode = ("narrow" if self.width() < 1280 else "columns") if landscape else "rows"
         changed = mode != self.mode or abs(scale - self.scale) > 0.01
         self.mode, self.scale = mode, scale
         self.priority_button.set_scale(scale, 70)

@@ -108,7 +108,7 @@ def tiles_stylesheet(scale: float) -> str:
         return px(value, scale)
 
     return f"""
-    QLabel#group {{ font-size: {s(22)}px; font-weight: bold; color: {NAVY};
+    QLabel#group {{ font-size: {max(17, s(22))}px; font-weight: bold; color: {NAVY};
                     border-bottom: {s(3)}px solid {NAVY}; padding-bottom: {s(4)}px; }}
     QPushButton[kind="tile"] {{ background: {TILE}; border: {s(3)}px solid {NAVY}; text-align: left; }}
     QPushButton[kind="tile"]:pressed {{ background: {TILE_PRESSED}; }}

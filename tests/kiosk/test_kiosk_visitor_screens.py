@@ -81,3 +81,29 @@ def test_service_names_keep_a_minimum_size_at_1024x768(qtbot, database):
     QApplication.processEvents()
     sizes = {code: QFontInfo(tile.name.font()).pixelSize() for code, tile in home.tiles.items()}
     assert sizes and min(sizes.values()) >= style.MIN_NAME_PX, sizes
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_kiosk_screens_are_photographed(qtbot, database, artifacts, language, size):
+    """Home and the paper-out ticket screen, for a person to look at (test-artifacts/screens/)."""
+    from intranet_server.reads import queue as queue_reads
+    folder = artifacts / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    scale = style.scale_for(*size)
+    home = HomeScreen()
+    qtbot.addWidget(home)
+    home.setStyleSheet(style.stylesheet(scale))
+    home.resize(*size)
+    home.show()
+    home.set_services(queue_reads.services_summary())
+    home.retranslate(language)
+    home.set_scale(scale, size[0] > size[1])
+    qtbot.wait(300)                                   # the fit-to-screen pass runs on the event loop
+    assert home.grab().save(str(folder / f"kiosk-home-{language}-{size[0]}x{size[1]}.png"))
+    screen = ticket_screen(qtbot, dict(TICKET, priority="lansia"), printed=False, language=language)
+    screen.setStyleSheet(style.stylesheet(scale))
+    screen.resize(*size)
+    screen.set_scale(scale, size[0] > size[1])
+    QApplication.processEvents()
+    assert screen.grab().save(str(folder / f"kiosk-paper-out-{language}-{size[0]}x{size[1]}.png"))

@@ -61,7 +61,7 @@
 
   function waitText(seconds) {
     const minutes = Math.max(1, Math.round(seconds / 60));
-    return `± ${minutes} ${t("minutes")}`;
+    return `${t("about")} ${minutes} ${t("minutes")}`;   // the same words as the kiosk and the ticket
   }
 
   function renderServices() {

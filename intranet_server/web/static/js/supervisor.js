@@ -127,14 +127,16 @@
       <span class="dot" aria-hidden="true">${p.connected ? "●" : "○"}</span> ${esc(p.full_name)}
       <span class="muted">(${esc(p.username)})</span>
       ${p.connected ? `<span class="sr-only">${esc(t("presence_now"))}</span>` : ""}</li>`;
-    const group = (key, title, people) => {
-      const on = people.filter((p) => p.connected);
-      return `<div class="presence-group" data-key="${key}"><h3>${esc(title)} <span class="count">${on.length}</span></h3>
-        <ul class="presence-list">${on.length ? on.map(person).join("") : `<li class="muted">${esc(t("presence_none"))}</li>`}</ul></div>`;
-    };
-    window.PTSA.patch(box, presence.units.map((u) => group(`unit-${u.code}`, `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`, u.people)).join("")
-      + presence.booths.filter((b) => b.people.some((p) => p.connected))
-        .map((b) => group(`booth-${b.number}`, b.label, b.people)).join(""));
+    // groups with someone connected, then one quiet line naming the units where nobody is
+    const groups = [...presence.units.map((u) => ({ key: `unit-${u.code}`, code: u.code,
+      title: `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`, people: u.people })),
+      ...presence.booths.map((b) => ({ key: `booth-${b.number}`, code: b.label, title: b.label, people: b.people }))];
+    const on = groups.filter((g) => g.people.some((p) => p.connected));
+    const empty = presence.units.filter((u) => !u.people.some((p) => p.connected)).map((u) => u.code);
+    window.PTSA.patch(box, on.map((g) => `<div class="presence-group" data-key="${g.key}">
+        <h3>${esc(g.title)} <span class="count">${g.people.filter((p) => p.connected).length}</span></h3>
+        <ul class="presence-list">${g.people.filter((p) => p.connected).map(person).join("")}</ul></div>`).join("")
+      + (empty.length ? `<p class="muted" data-key="presence-empty">${esc(t("presence_none"))}: ${esc(empty.join(", "))}</p>` : ""));
   }
 
   async function refreshPresence() {
