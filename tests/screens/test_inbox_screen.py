@@ -74,3 +74,15 @@ def test_refusals_show_the_servers_message_and_offline_says_so(live_server, brow
     # the update arrives: the claim button is gone, the task is with a colleague
     page.wait_for_selector(f"#list-colleagues [data-task='{task['id']}']")
     assert page.locator(f"[data-task='{task['id']}'] button[data-act='claim']").count() == 0
+
+
+def test_a_task_opens_from_the_keyboard(live_server, browser):  # noqa: F811
+    task = task_from_booth(live_server)
+    page = signed_in(browser, live_server, "p1-09", "/inbox")
+    card = f"#list-pickup [data-task='{task['id']}']"
+    page.wait_for_selector(card)
+    page.focus(card)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#detail [data-key='task-detail-{task['id']}']")
+    page.keyboard.press("Tab")          # the focus moves on within the page, into the card's claim button
+    assert page.evaluate("document.activeElement.dataset.act") == "claim"

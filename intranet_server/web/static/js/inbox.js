@@ -41,7 +41,7 @@
       ? `<button class="button ok" data-act="claim">${esc(t("task_claim"))}</button>` : "";
     const right = group(task) === "pickup" ? claim
       : (unread.has(task.id) ? `<span class="chip news">${esc(t("task_new_message"))}</span> ` : "") + T.statusChip(task);
-    return `<li class="task-card ${c.cls}${fresh.has(task.id) ? " new" : ""}${task.id === selected ? " selected" : ""}" data-task="${task.id}" data-key="task-${task.id}">
+    return `<li class="task-card ${c.cls}${fresh.has(task.id) ? " new" : ""}${task.id === selected ? " selected" : ""}" data-task="${task.id}" data-key="task-${task.id}" tabindex="0" data-keyboard-click>
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
         <div class="title">#${task.id} · ${esc(task.summary)}</div>

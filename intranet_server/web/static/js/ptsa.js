@@ -195,6 +195,13 @@
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
   document.addEventListener("DOMContentLoaded", bindNotifyToggle);
+  // cards that open a task on click also open on Enter or Space when focused (keyboard use)
+  document.addEventListener("keydown", (ev) => {
+    if ((ev.key === "Enter" || ev.key === " ") && ev.target.matches && ev.target.matches("[data-keyboard-click]")) {
+      ev.preventDefault();
+      ev.target.click();
+    }
+  });
 
   window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems, patch, notify, notified };
 })();

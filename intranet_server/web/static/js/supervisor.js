@@ -58,7 +58,7 @@
 
   function taskCard(task) {
     const c = T.countdown(task);
-    return `<li class="task-card ${c.cls}${task.id === selected ? " selected" : ""}" data-task="${task.id}" data-key="task-${task.id}">
+    return `<li class="task-card ${c.cls}${task.id === selected ? " selected" : ""}" data-task="${task.id}" data-key="task-${task.id}" tabindex="0" data-keyboard-click>
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
         <div class="title">#${task.id} · ${esc(task.summary)}</div>
