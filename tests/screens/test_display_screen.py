@@ -15,7 +15,7 @@ def board_page(browser, server):  # noqa: F811  (a browser, not the fixture)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.goto(server.url + "/display")
-    page.wait_for_function("document.body.dataset.online === 'yes'")
+    page.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     return page
 
 
@@ -37,7 +37,7 @@ def test_now_calling_clears_when_the_visit_ends(live_server, browser):  # noqa: 
     assert board.inner_text("#now-booth") == ""
     assert called["number"] in board.inner_text("#recent")      # still among the last calls
     board.reload()
-    board.wait_for_function("document.body.dataset.online === 'yes'")
+    board.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     board.wait_for_selector("#recent li")
     assert board.inner_text("#now-number") == "—"                # also after a reload
     assert board.errors == []
@@ -73,6 +73,6 @@ def test_sound_stays_on_across_a_reload_where_the_browser_allows_it(live_server,
     board.wait_for_function("window.PTSAVoice.isUnlocked()")
     board.wait_for_selector("#enable-sound", state="hidden")
     board.reload()
-    board.wait_for_function("document.body.dataset.online === 'yes'")
+    board.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     board.wait_for_function("window.PTSAVoice.isUnlocked()")
     board.wait_for_selector("#enable-sound", state="hidden")

@@ -36,7 +36,9 @@ def signed_in(browser, server, username, path, viewport=(1366, 900)):  # noqa: F
     page.fill("#password", "demo12345")
     page.click("#login-submit")
     page.wait_for_url(f"**{path}")
-    page.wait_for_function("document.body.dataset.online === 'yes'")
+    page.wait_for_load_state()
+    # the body may not exist yet while the page loads: a null check, not a TypeError
+    page.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     page.errors = errors
     return page
 
