@@ -14,7 +14,8 @@ PICKUP_S = 4
 
 @pytest.fixture
 def server(tmp_path):
-    live = LiveServer(tmp_path / "live", env={"PTSA_SLA_PICKUP_P0_P1": f"{PICKUP_S}s"})
+    # no escalation level: a later escalation would rightly bring the banner back after the ack
+    live = LiveServer(tmp_path / "live", env={"PTSA_SLA_PICKUP_P0_P1": f"{PICKUP_S}s", "PTSA_SLA_ESCALATE_RATIO": "0"})
     live.init()
     live.start()
     yield live
