@@ -58,12 +58,6 @@ def prune(now: dt.datetime) -> int:
     return LiveConnection.delete().where(LiveConnection.seen_at < now - KEEP).execute()
 
 
-def live_rows():
-    """Open connections whose process is still beating."""
-    return (LiveConnection.select().where(LiveConnection.disconnected_at.is_null()
-                                          & (LiveConnection.seen_at >= clock.now() - STALE)))
-
-
 def start(start_background_task, sleep) -> None:
     def loop():
         while True:

@@ -81,3 +81,37 @@ def person_name(server, username):
     return next(p["full_name"] for u in server.login("sup-phijsk").get(server.url + "/api/v1/presence",
                                                                        timeout=10).json()["units"]
                 for p in u["people"] if p["username"] == username)
+
+
+@pytest.mark.e2e
+def test_presence_is_the_same_whichever_process_answers(tmp_path):
+    """Two real server processes on one database: Rina's socket is held by process B, Pak Hendra
+    asks process A, and sees her connected; when she leaves, A sees that too."""
+    import time
+
+    from tests.e2e.realtime_client import Recorder, cookie_of
+    from tests.support.live import LiveServer
+    a = LiveServer(tmp_path / "shared")
+    a.init()
+    a.start()
+    b = LiveServer(tmp_path / "shared")       # same data dir: same SQLite file and session key
+    b.start()
+    try:
+        rina = Recorder(b.url, cookie=cookie_of(b.login("p1-09"))).connect()
+        hendra = a.login("sup-phijsk")
+
+        def rina_on_a():
+            answer = hendra.get(a.url + "/api/v1/presence", timeout=10).json()
+            return people(answer, "PHIJSK")["p1-09"]["connected"]
+        deadline = time.monotonic() + 10
+        while not rina_on_a() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert rina_on_a()
+        rina.close()
+        deadline = time.monotonic() + 10
+        while rina_on_a() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not rina_on_a()
+    finally:
+        b.stop()
+        a.stop()
