@@ -30,6 +30,8 @@ def start_background(app) -> None:
     start_session_sweeper()   # sockets of sessions ended by idle time, the CLI or another process
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
+    from intranet_server.realtime import presence
+    presence.start(socketio.start_background_task, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
 
 

@@ -168,3 +168,28 @@ TEXTS["en"].update({
 
 def texts(lang: str) -> dict[str, str]:
     return TEXTS.get(lang, TEXTS["id"])
+
+
+# Screens (issue 8, part B): network failures, the recall window, undo, notifications, presence.
+TEXTS["id"].update({
+    "network_error": "Tidak tersambung ke server. Periksa jaringan, lalu coba lagi.",
+    "recall_left": "sisa waktu panggil ulang", "recall_window_over": "waktu panggil ulang habis",
+    "undo": "Batalkan", "undone": "Dibatalkan", "undo_finish": "Kunjungan ditandai selesai",
+    "undo_no_show": "Ditandai tidak hadir", "undo_transfer": "Dipindahkan ke",
+    "notify_setting": "Notifikasi desktop dan suara", "notify_new_task": "Tugas baru",
+    "notify_new_alert": "Peringatan baru", "presence": "Sedang tersambung",
+    "presence_none": "Tidak ada yang tersambung", "presence_booth": "Booth",
+    "priority_booth_note": "untuk pengunjung prioritas", "task_status_label": "Status",
+    "presence_now": "tersambung sekarang", "about": "sekitar",
+})
+TEXTS["en"].update({
+    "network_error": "Cannot reach the server. Check the network, then try again.",
+    "recall_left": "recall window left", "recall_window_over": "recall window over",
+    "undo": "Undo", "undone": "Undone", "undo_finish": "Visit marked finished",
+    "undo_no_show": "Marked as no-show", "undo_transfer": "Transferred to",
+    "notify_setting": "Desktop notifications and sound", "notify_new_task": "New task",
+    "notify_new_alert": "New alert", "presence": "Connected now",
+    "presence_none": "Nobody is connected", "presence_booth": "Booth",
+    "priority_booth_note": "for priority visitors", "task_status_label": "Status",
+    "presence_now": "connected now", "about": "about",
+})

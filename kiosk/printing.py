@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from printer import PaperOutError, PrinterError, PrinterOfflineError, PrinterStatus, TicketData, TicketPrinter
 
 from .client import Reporter
-from .texts import priority_name, t
+from .texts import priority_name, t, visitor_booths
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def ticket_reference(ticket: dict) -> str:
 def ticket_data(ticket: dict, language: str, zone: str, office: str | None = None) -> TicketData:
     """The printer's TicketData from the server's ticket (the 201 answer or a reprint request)."""
     names = ticket.get("service_name") or {}
-    booths = ticket.get("booths") or []
+    booths = visitor_booths(ticket.get("booths") or [], language, ticket.get("priority"))
     group = priority_name(language, ticket.get("priority"))
     return TicketData(
         office_name=office or ticket.get("office") or "PTSA Kementerian Ketenagakerjaan",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import style
-from .texts import PRIORITY_GROUPS, format_wait, pick_language, priority_name, t
+from .texts import PRIORITY_GROUPS, format_wait, pick_language, priority_name, t, visitor_booths
 
 
 def label(object_name: str, text: str = "", *, wrap: bool = True, align=Qt.AlignmentFlag.AlignLeft) -> QLabel:
@@ -147,7 +147,7 @@ class ServiceTile(TextButton):
             waiting = int(summary.get("waiting") or 0)
             if waiting:
                 parts = [t(language, "waiting", n=waiting), format_wait(summary.get("estimated_wait_s"), language)]
-                # Break lines only between the two phrases, never inside "± 10 menit".
+                # Break lines only between the two phrases, never inside "sekitar 10 menit".
                 state = " · ".join(p.replace(" ", "\u00a0") for p in parts if p)
             else:
                 state = t(language, "waiting_none")
@@ -314,19 +314,22 @@ class HomeScreen(QWidget):
         host = QWidget()
         outer = QHBoxLayout(host)
         outer.setSpacing(style.px(28, self.scale))
-        columns = [QVBoxLayout() for _ in range(2 if self.mode == "columns" else 1)]
+        columns = [QVBoxLayout() for _ in range(1 if self.mode == "rows" else 2)]
+        # On a narrow landscape screen (1024x768) two tiles side by side would cut long service
+        # names at their minimum size: one tile per row there, and the list scrolls.
+        per_row = 1 if self.mode == "narrow" else 2
         heights = [0.0] * len(columns)
         for owner, members in groups.values():
             index = heights.index(min(heights))
-            heights[index] += (len(members) + 1) // 2 + 0.5
+            heights[index] += (len(members) + per_row - 1) // per_row + 0.5
             column = columns[index]
             column.addWidget(self._group_label(owner))
             grid = QGridLayout()
             grid.setSpacing(style.px(12, self.scale))
             for i, summary in enumerate(members):
-                grid.addWidget(self._tile(summary), i // 2, i % 2)
-            grid.setColumnStretch(0, 1)
-            grid.setColumnStretch(1, 1)
+                grid.addWidget(self._tile(summary), i // per_row, i % per_row)
+            for c in range(per_row):
+                grid.setColumnStretch(c, 1)
             column.addLayout(grid)
             column.addSpacing(style.px(6, self.scale))
         for column in columns:
@@ -371,7 +374,7 @@ class HomeScreen(QWidget):
         return tile
 
     def set_scale(self, scale: float, landscape: bool) -> None:
-        mode = "columns" if landscape else "rows"
+        mode = ("narrow" if self.width() < 1280 else "columns") if landscape else "rows"
         changed = mode != self.mode or abs(scale - self.scale) > 0.01
         self.mode, self.scale = mode, scale
         self.priority_button.set_scale(scale, 70)
@@ -587,6 +590,8 @@ class TicketScreen(QWidget):
         ticket, printed = self.outcome.ticket, self.outcome.printed
         self.failed.setText(t(language, "print_failed"))
         self.failed.setVisible(not printed)
+        # no paper came out: no picture of a ticket to look for, only the number, large
+        self.image.setVisible(printed)
         self.take.setText(t(language, "take_ticket"))
         self.take.setVisible(printed)
         self.caption.setText(t(language, "your_number"))
@@ -601,7 +606,7 @@ class TicketScreen(QWidget):
         wait = format_wait(ticket.get("estimated_wait_s"), language)
         self.wait_label.setText(t(language, "estimated_wait"))
         self.wait_value.setText(wait or "—")
-        booths = ticket.get("booths") or []
+        booths = visitor_booths(ticket.get("booths") or [], language, ticket.get("priority"))
         self.booths.setText(f"{t(language, 'go_to')}: {', '.join(booths)}" if booths else "")
         self.booths.setVisible(bool(booths))
         self.please_wait.setText(t(language, "please_wait"))

@@ -21,6 +21,11 @@ DANGER = "#B00020"
 GOOD = "#0B6B2E"
 
 MIN_TARGET_PX = 72  # smallest touch target anywhere (about 12 mm on a 21" panel)
+# Service names never get smaller than this, whatever the screen or the fit factor: at 1024x768 they
+# would otherwise shrink to about 14 px, too small for a visitor of 64 at arm's length. When the
+# catalog no longer fits at this size, the tiles scroll instead.
+MIN_NAME_PX = 20
+MIN_STATE_PX = 18
 
 
 def scale_for(width: int, height: int) -> float:
@@ -103,13 +108,13 @@ def tiles_stylesheet(scale: float) -> str:
         return px(value, scale)
 
     return f"""
-    QLabel#group {{ font-size: {s(22)}px; font-weight: bold; color: {NAVY};
+    QLabel#group {{ font-size: {max(17, s(22))}px; font-weight: bold; color: {NAVY};
                     border-bottom: {s(3)}px solid {NAVY}; padding-bottom: {s(4)}px; }}
     QPushButton[kind="tile"] {{ background: {TILE}; border: {s(3)}px solid {NAVY}; text-align: left; }}
     QPushButton[kind="tile"]:pressed {{ background: {TILE_PRESSED}; }}
     QPushButton[kind="tile"][closed="true"] {{ background: {CLOSED}; border: {s(3)}px dashed {CLOSED_INK}; }}
-    QPushButton[kind="tile"] QLabel#name {{ font-size: {s(25)}px; font-weight: bold; }}
-    QPushButton[kind="tile"] QLabel#state {{ font-size: {s(22)}px; color: {NAVY}; }}
+    QPushButton[kind="tile"] QLabel#name {{ font-size: {max(MIN_NAME_PX, s(25))}px; font-weight: bold; }}
+    QPushButton[kind="tile"] QLabel#state {{ font-size: {max(MIN_STATE_PX, s(22))}px; color: {NAVY}; }}
     QPushButton[kind="tile"][closed="true"] QLabel#name {{ color: {CLOSED_INK}; }}
     QPushButton[kind="tile"][closed="true"] QLabel#state {{ color: {DANGER}; font-weight: bold; }}
     QLabel#badge {{ background: {NAVY}; color: #FFFFFF; font-size: {s(34)}px; font-weight: bold;

@@ -55,7 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "admin_ok": "OK",
         "admin_clear": "Hapus",
         "under_minute": "< 1 menit",
-        "about": "± {wait}",
+        "about": "sekitar {wait}",   # the paper is ASCII: "±" would print as "+/-", so both say "sekitar"
         "minutes": "{m} menit",
         "hours": "{h} jam",
         "guidance": "Silakan tunggu nomor Anda dipanggil",
@@ -124,7 +124,7 @@ def t(language: str, key: str, **values) -> str:
 
 
 def format_wait(seconds: int | None, language: str) -> str:
-    """'± 15 menit', '± 1 jam 5 menit', '< 1 menit': the same words and rounding as the printed ticket."""
+    """'sekitar 15 menit', 'sekitar 1 jam 5 menit', '< 1 menit': the same words and rounding as the printed ticket."""
     if seconds is None:
         return ""
     minutes = (int(seconds) + 30) // 60
@@ -147,3 +147,20 @@ def pick_language(message: str, language: str) -> str:
     if len(parts) == 2 and all(p.strip() for p in parts):
         return parts[0 if language == "id" else 1].strip()
     return message
+
+
+PRIORITY_MARK = "(Prioritas)"   # a booth whose catalog label ends so serves priority visitors only
+
+
+def visitor_booths(booths: list[str], language: str, priority: str | None) -> list[str]:
+    """The booths a visitor is sent to: a booth for priority visitors only where it applies to her,
+    and its label in her language."""
+    out = []
+    for label in booths:
+        if label.endswith(PRIORITY_MARK):
+            if not priority:
+                continue
+            if language == "en":
+                label = label[: -len(PRIORITY_MARK)] + "(Priority)"
+        out.append(label)
+    return out

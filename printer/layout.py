@@ -160,14 +160,15 @@ _MONTHS = {
 
 
 def format_wait(seconds: int, language: Language = "id") -> str:
-    """'± 15 menit' / 'about 15 min'; hours above 59 minutes."""
+    """'sekitar 15 menit' / 'about 15 min'; hours above 59 minutes. Words, not "±": the ticket is
+    ASCII and the kiosk's screen says it the same way."""
     minutes = (seconds + 30) // 60
     if minutes < 1:
         return "< 1 menit" if language == "id" else "under 1 min"
     hours, minutes = divmod(minutes, 60)
     if language == "id":
         parts = ([f"{hours} jam"] if hours else []) + ([f"{minutes} menit"] if minutes else [])
-        return "± " + " ".join(parts)
+        return "sekitar " + " ".join(parts)
     parts = ([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else [])
     return "about " + " ".join(parts)
 

@@ -250,9 +250,10 @@ def _simple(verb: str, staff: Staff, ticket_id, apply) -> Ticket:
     with database.atomic():
         booth, ticket = _own_ticket(staff, ticket_id)
         _transition(ticket, verb)
+        before = _before(ticket)
         apply(ticket)
         ticket.save()
-        audit(staff.username, f"ticket.{verb}", "ticket", ticket.id, booth=booth.number)
+        audit(staff.username, f"ticket.{verb}", "ticket", ticket.id, booth=booth.number, before=before)
         _announce(ticket, booth=booth)
         return ticket
 
@@ -315,10 +316,12 @@ def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
             raise Invalid(f"ticket {ticket.number} is already in {target.code}")
         source = ticket.service
         was_at = ticket.booth if ticket.booth_id else None
+        before = _before(ticket)
         ticket.service, ticket.status, ticket.booth, ticket.served_by = target, "waiting", None, None
         ticket.called_at = ticket.started_at = ticket.parked_at = None
         ticket.save()
-        audit(staff.username, "ticket.transfer", "ticket", ticket.id, source=source.code, target=target.code)
+        audit(staff.username, "ticket.transfer", "ticket", ticket.id, source=source.code, target=target.code,
+              before=before)
         publish(f"service:{source.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
         _announce(ticket, services=(source,), booth=was_at)
         return ticket
@@ -352,3 +355,56 @@ def request_reprint(staff: Staff, ticket_id) -> Kiosk:
         audit(staff.username, "ticket.reprint", "ticket", ticket.id, kiosk=kiosk.name)
         publish(f"kiosk:{kiosk.name}", "reprint", {"ticket": queue_reads.ticket_for_visitor(ticket)})
         return kiosk
+
+
+# ---- undo -------------------------------------------------------------------------------
+
+_RESTORED = ("status", "outcome", "booth_id", "service_id", "served_by_id", "called_at", "started_at",
+             "finished_at", "no_show_at", "parked_at")
+
+
+def _before(ticket: Ticket) -> dict:
+    """What a verb that can be undone changes, as it was (kept in its audit row)."""
+    return {f: (clock.iso(getattr(ticket, f)) if f.endswith("_at") else getattr(ticket, f)) for f in _RESTORED}
+
+
+def undo(staff: Staff, ticket_id) -> Ticket:
+    """Take back the last finish, no-show or transfer of this ticket, by the same booth, within a
+    few seconds (rules.queue.UNDO_WINDOW): the ticket goes back to exactly how it was, from the
+    snapshot in that verb's audit row, and the undo is audited too. Refused once anything else
+    happened to the ticket, or when the booth has meanwhile called someone else."""
+    import datetime as dt
+
+    from db.models import AuditEvent
+    from intranet_server.rules.queue import may_undo
+    booth = _officer_booth(staff)
+    with database.atomic():
+        ticket = _ticket_for_update(ticket_id)
+        last = (AuditEvent.select().where((AuditEvent.subject_type == "ticket") & (AuditEvent.subject_id == ticket.id))
+                .order_by(AuditEvent.id.desc()).first())
+        verb = last.action.removeprefix("ticket.") if last else ""
+        data = (last.data or {}) if last else {}
+        if not last or not may_undo(verb, last.at, clock.now()) or "before" not in data:
+            raise Conflict(f"nothing to undo on ticket {ticket.number} (only a finish, no-show or transfer "
+                           "of the last few seconds)", code="nothing_to_undo")
+        if last.actor != staff.username:
+            raise Forbidden(f"ticket {ticket.number} was changed by {last.actor}; only they may undo it")
+        before = data["before"]
+        if before["booth_id"] is not None and before["status"] in ("called", "serving"):
+            busy = [t for t in queue_reads.current_at_booth(booth) if t.id != ticket.id]
+            if busy:
+                raise Conflict(f"{busy[0].number} is being served at your booth now; finish or park it first",
+                               code="booth_busy")
+        source = ticket.service
+        for field in _RESTORED:
+            value = before[field]
+            if field.endswith("_at") and value is not None:
+                value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            setattr(ticket, field, value)
+        ticket.save()
+        audit(staff.username, "ticket.undo", "ticket", ticket.id, undid=verb, booth=booth.number)
+        ticket = Ticket.get_by_id(ticket.id)
+        if ticket.service_id != source.id:
+            publish(f"service:{source.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
+        _announce(ticket, services=(source,), booth=ticket.booth if ticket.booth_id else booth)
+        return ticket

@@ -150,3 +150,11 @@ def transfer(ticket_id: int):
     staff = current_staff("p0")
     data = parse(Transfer, body())
     return jsonify(queue_reads.ticket_dict(queue.transfer(staff, ticket_id, data.service)))
+
+
+@api.post("/tickets/<int:ticket_id>/undo")
+@doc(summary="Take back this booth's finish, no-show or transfer of the last few seconds", tags=["booth"],
+     response=TicketOut)
+def undo(ticket_id: int):
+    staff = current_staff("p0")
+    return jsonify(queue_reads.ticket_dict(queue.undo(staff, ticket_id)))

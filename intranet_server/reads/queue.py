@@ -9,7 +9,8 @@ from db.models import Booth, BoothService, Service, Ticket, TicketCounter, Unit
 from intranet_server import actions, cache, clock
 from intranet_server.clock import iso
 from intranet_server.rules.queue import (
-    Candidate, business_day, estimate_wait_s, issuing_closed_reason, queue_order,
+    Candidate, business_day, estimate_wait_s, issuing_closed_reason, may_return_after_no_show, queue_order,
+    ticket_verbs, UNDO_WINDOW,
 )
 
 ACTIVE = ("called", "serving")
@@ -40,6 +41,23 @@ def ticket_dict(t: Ticket) -> dict:
         "language": t.language,
         "booked": t.booked,
     }
+
+
+def viewed_from(t: Ticket, booth: Booth, served_ids: set[int]) -> dict:
+    """The ticket with the verbs the officer at `booth` may apply now (the booth screen's payload
+    is fetched per booth, so the list is the viewer's own)."""
+    data = ticket_dict(t)
+    returnable = t.no_show_at is None or may_return_after_no_show(
+        _aware(t.no_show_at), clock.now(), actions.office.recall_window)
+    data["verbs"] = ticket_verbs(t.status, own=t.booth_id == booth.id, served_here=t.service_id in served_ids,
+                                 returnable=returnable)
+    if t.status == "no_show" and t.no_show_at is not None:
+        data["recall_until"] = iso(_aware(t.no_show_at) + actions.office.recall_window)
+    return data
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
 def booth_dict(b: Booth) -> dict:
@@ -201,13 +219,16 @@ def booth_state(booth: Booth) -> dict:
                                         & (Ticket.no_show_at >= window_start))
                   .order_by(Ticket.no_show_at.desc()))
     parked = Ticket.select().where((Ticket.booth == booth) & (Ticket.status == "parked"))
+    served = set(ids)
     return {
         "booth": booth_dict(booth),
         "services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}} for s in services],
-        "current": [ticket_dict(t) for t in current_at_booth(booth)],
-        "waiting": [ticket_dict(tickets[c.id]) for c in order],
-        "no_show": [ticket_dict(t) for t in returnable],
-        "parked": [ticket_dict(t) for t in parked],
+        "current": [viewed_from(t, booth, served) for t in current_at_booth(booth)],
+        "waiting": [viewed_from(tickets[c.id], booth, served) for c in order],
+        "no_show": [viewed_from(t, booth, served) for t in returnable],
+        "parked": [viewed_from(t, booth, served) for t in parked],
+        "now": iso(clock.now()),
+        "undo_s": int(UNDO_WINDOW.total_seconds()),
         "all_services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}}
                          for s in all_services()],
     }

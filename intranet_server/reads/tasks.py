@@ -9,6 +9,7 @@ from db.models import AuditEvent, Booth, Service, Staff, Unit
 from db.task_models import Alert, Outbox, Task, TaskHop, TaskMessage
 from intranet_server import clock
 from intranet_server.clock import iso
+from intranet_server.rules.tasks import task_verbs_by_viewer
 
 RECENT = dt.timedelta(days=3)     # closed tasks stay on the screens this long
 LIST_LIMIT = 200
@@ -116,6 +117,12 @@ def task_dict(task: Task, look: Lookup | None = None, hop: TaskHop | None = None
         "hop": hop_dict(hop, look) if hop else None,
         # the current pickup deadline, null once picked up or when nobody has to pick it up
         "due_at": iso(hop.due_at) if hop and hop.picked_at is None and hop.closed_at is None else None,
+        # One payload goes to every viewer of a room, so it carries the verbs of each way a person
+        # can stand to the task (holder, receiver, origin, reader); a screen picks its own by who
+        # it is (PTSA.tasks.verbs) and never works out the state machine itself.
+        "verbs": task_verbs_by_viewer(
+            task.status, task.position, task.assignee_id is not None,
+            answer_waiting=bool(hop and hop.to_position == "p0" and hop.picked_at is None)),
     }
     if detail:
         data["hops"] = [hop_dict(h, look) for h in task.hops.order_by(TaskHop.seq)]
@@ -231,9 +238,19 @@ def unit_staff(units: list[Unit]) -> list[dict]:
         if row is not None:
             last[s.username] = row.at
     look = Lookup()
+    from intranet_server.reads.presence import connections
+    seen = connections([s.id for s in staff])
+
+    def last_active(s):
+        # acting on a task or being connected, whichever is later: an officer with the inbox open
+        # is active now even before she touches a task
+        times = [t for t in (_aware(last.get(s.username)), _aware(seen.get(s.id, {}).get("last_seen_at")))
+                 if t is not None]
+        return max(times) if times else None
     return [{"username": s.username, "full_name": s.full_name, "role": s.role,
              "unit": look.unit(s.unit_id).code, "holding": holding.get(s.id, 0),
-             "last_active_at": iso(_aware(last.get(s.username)))} for s in staff]
+             "connected": seen.get(s.id, {}).get("connected", False),
+             "last_active_at": iso(last_active(s))} for s in staff]
 
 
 def _aware(value):

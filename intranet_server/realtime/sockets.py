@@ -55,12 +55,12 @@ def rooms_for_staff(staff: Staff) -> set[str]:
     return rooms
 
 
-def _identify(auth) -> tuple[set[str], str | None]:
-    """The rooms of this connection and its staff session (None: the display board or a kiosk).
+def _identify(auth) -> tuple[set[str], object | None]:
+    """The rooms of this connection and its staff session row (None: the display board or a kiosk).
     The browser's Origin was already checked by Engine.IO (`cors_allowed_origins`)."""
     row = security.session_for(session.get("sid"))
     if row is not None:
-        return rooms_for_staff(row.staff), row.id_hash
+        return rooms_for_staff(row.staff), row
     if isinstance(auth, dict) and auth.get("token"):
         if not isinstance(auth["token"], str) or len(auth["token"]) > 256:
             raise ActionError("bad kiosk token", code="unauthorized", status=401)
@@ -73,21 +73,40 @@ def _identify(auth) -> tuple[set[str], str | None]:
 @with_db
 def on_connect(auth=None):
     try:
-        rooms, session_hash = _identify(auth)
+        rooms, row = _identify(auth)
     except ActionError as exc:
         log.info("socket refused: %s", exc.message)
         return False
     _allowed[request.sid] = rooms
-    if session_hash:
-        _session_of[request.sid] = session_hash
+    if row is not None:
+        _session_of[request.sid] = row.id_hash
     for room in rooms:
         join_room(room)
+    _presence_connect(auth, rooms, row.staff if row is not None else None)
     return True
 
 
+def _presence_connect(auth, rooms: set[str], staff) -> None:
+    """Presence is bookkeeping: a failure to record it never refuses the socket."""
+    from intranet_server.realtime import presence
+    try:
+        kind = "staff" if staff is not None else ("kiosk" if any(r.startswith("kiosk:") for r in rooms) else "public")
+        page = auth.get("page") if isinstance(auth, dict) and isinstance(auth.get("page"), str) else ""
+        page = page[:40]
+        presence.connected(request.sid, staff, kind, page)
+    except Exception:
+        log.exception("presence: connect of %s not recorded", request.sid)
+
+
 @socketio.on("disconnect")
+@with_db
 def on_disconnect(*_args):
     _allowed.pop(request.sid, None)
+    from intranet_server.realtime import presence
+    try:
+        presence.disconnected(request.sid)
+    except Exception:
+        log.exception("presence: disconnect of %s not recorded", request.sid)
     _session_of.pop(request.sid, None)
 
 

@@ -149,6 +149,42 @@ def check_transition(status: str, verb: str) -> None:
         raise TransitionError(verb, status)
 
 
+# the order the booth shows them in; "cancel" has no screen (kiosk/admin only)
+TICKET_VERBS = ("call", "recall", "start", "finish", "no_show", "park", "resume", "transfer")
+
+
+def ticket_verbs(status: str, *, own: bool, served_here: bool, returnable: bool = True) -> list[str]:
+    """The verbs a front officer may apply to a ticket now, as the actions would accept them.
+
+    `own`: the ticket is at the officer's booth; `served_here`: her booth serves its queue;
+    `returnable`: a no-show is still inside the recall window. The booth draws its buttons from
+    this list; the actions check the same conditions (tests/tasks/test_verbs.py keeps them equal).
+    """
+    verbs = []
+    for verb in TICKET_VERBS:
+        if status not in ALLOWED_FROM[verb]:
+            continue
+        if verb == "call":
+            if not served_here or (status == "parked" and not own) or (status == "no_show" and not returnable):
+                continue
+        elif verb == "transfer":
+            if status != "waiting" and not own:
+                continue
+        elif not own:
+            continue
+        verbs.append(verb)
+    return verbs
+
+
+# the verbs that hurt when pressed by mistake, and how long they can be taken back
+UNDOABLE = ("finish", "no_show", "transfer")
+UNDO_WINDOW = dt.timedelta(seconds=15)
+
+
+def may_undo(verb: str, done_at: dt.datetime, now: dt.datetime, window: dt.timedelta = UNDO_WINDOW) -> bool:
+    return verb in UNDOABLE and dt.timedelta(0) <= now - done_at <= window
+
+
 def may_return_after_no_show(no_show_at: dt.datetime, now: dt.datetime, window: dt.timedelta) -> bool:
     return now - no_show_at <= window
 

@@ -57,6 +57,50 @@ def check_transition(verb: str, status: str, position: str, held: bool) -> None:
         raise TransitionError("the task is already claimed")
 
 
+# ---- what a viewer may do -------------------------------------------------------------
+
+# How a person stands to a task: its holder; a receiver of the unit that has it now (and does not
+# hold it); the front officer at the booth it came from; a supervisor of the unit that has it;
+# anyone else who may read it.
+VIEWERS = ("holder", "receiver", "origin", "supervisor", "reader")
+_WHO = {   # verb -> the viewers the actions let apply it (before the state check)
+    "claim": {"receiver"}, "unclaim": {"holder"}, "forward": {"holder"}, "request_document": {"holder"},
+    "complete": {"holder"}, "reassign": {"holder", "receiver", "supervisor"}, "return": {"holder", "receiver"},
+    "resume": {"holder", "receiver", "origin"}, "comment": set(VIEWERS), "cancel": {"origin"},
+    "resend": {"origin"}, "ack": {"origin"},
+}
+
+
+def task_verbs(status: str, position: str, held: bool, viewer: str, *, answer_waiting: bool = False) -> list[str]:
+    """The verbs `viewer` (one of VIEWERS) may apply now, in the order screens show them.
+
+    A receiver who does not hold a task that someone else holds may only comment (the actions
+    refuse the rest to anyone but its holder). `answer_waiting`: the current hop goes back to the
+    booth and the officer has not acknowledged it yet (needed for "ack")."""
+    verbs = []
+    for verb, who in _WHO.items():
+        if viewer not in who:
+            continue
+        if viewer == "receiver" and held and verb != "comment":
+            continue
+        if verb == "reassign" and position not in ("p1", "p2"):
+            continue
+        if verb == "ack" and not answer_waiting:
+            continue
+        try:
+            check_transition(verb, status, position, held or viewer == "holder")
+        except TransitionError:
+            continue
+        if verb == "claim" and held:
+            continue
+        verbs.append(verb)
+    return verbs
+
+
+def task_verbs_by_viewer(status: str, position: str, held: bool, *, answer_waiting: bool = False) -> dict:
+    return {viewer: task_verbs(status, position, held, viewer, answer_waiting=answer_waiting) for viewer in VIEWERS}
+
+
 # ---- the SLA policy --------------------------------------------------------------------
 
 @dataclass(frozen=True)

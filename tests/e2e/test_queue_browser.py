@@ -26,7 +26,8 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     errors = []
     board.on("pageerror", lambda exc: errors.append(str(exc)))
     board.goto(live_server.url + "/display")
-    board.click("#enable-sound")
+    # launched with --autoplay-policy=no-user-gesture-required, the board unlocks sound by itself
+    board.wait_for_function("window.PTSAVoice.isUnlocked()")
     board.wait_for_selector("body[data-online=yes]")
     # where visitors look: people waiting and the wait estimate per service
     board.wait_for_selector("#services tr[data-service='PP']")

@@ -68,11 +68,11 @@ def test_layout_text_is_printable_whatever_the_input(text):
 
 
 def test_format_wait():
-    assert format_wait(900) == "\u00b1 15 menit"
+    assert format_wait(900) == "sekitar 15 menit"     # the words the kiosk's screen uses too
     assert format_wait(900, "en") == "about 15 min"
     assert format_wait(20) == "< 1 menit"
     assert format_wait(20, "en") == "under 1 min"
-    assert format_wait(80 * 60) == "\u00b1 1 jam 20 menit"
+    assert format_wait(80 * 60) == "sekitar 1 jam 20 menit"
     assert format_wait(3600, "en") == "about 1 h"
 
 
@@ -87,7 +87,7 @@ def test_layout_indonesian(ticket):
     assert "Nomor antrean" in texts
     assert "Kamis, 5 November 2026 08:15 WIB" in texts
     assert any(t.startswith("Orang di depan Anda") and t.endswith(" 3") for t in texts)
-    assert any(t.startswith("Perkiraan waktu tunggu") and t.endswith("+/- 15 menit") for t in texts)
+    assert any(t.startswith("Perkiraan waktu tunggu") and t.endswith("sekitar 15 menit") for t in texts)
     assert " Prioritas: Lansia " in texts
     big = next(e for e in layout if isinstance(e, Text) and e.text == "A007")
     assert big.align == "center" and big.bold and big.width == big.height >= 4

@@ -30,27 +30,35 @@
     }
   }
 
+  // The buttons come from the ticket's `verbs` (the server's rules.queue.ticket_verbs); this
+  // file only decides how each verb looks. Finish and no-show sit in different groups, far apart.
+  const LOOK = {
+    call: ["call", ""], recall: ["recall", ""], start: ["start", ""], finish: ["finish", "ok"],
+    park: ["park", "secondary"], no_show: ["no_show", "warn"], resume: ["resume", ""],
+  };
+
+  function button(ticket, verb, small) {
+    if (!(ticket.verbs || []).includes(verb)) return "";
+    const [label, cls] = LOOK[verb];
+    return `<button class="button ${cls}${small ? " small" : ""}" data-act="${verb}" data-key="${verb}-${ticket.id}">${esc(t(label))}</button>`;
+  }
+
   function currentCard(ticket) {
     const id = ticket.id;
+    const verbs = ticket.verbs || [];
     const options = state.all_services.filter((s) => s.code !== ticket.service)
       .map((s) => `<option value="${esc(s.code)}">${esc(s.code)} · ${esc(s.name[lang] || s.name.id)}</option>`).join("");
-    const serving = ticket.status === "serving";
-    return `<div class="current-ticket" data-ticket="${id}">
+    return `<div class="current-ticket" data-ticket="${id}" data-key="current-${id}">
       <div class="number">${esc(ticket.number)}</div>
       <div>${esc(serviceName(ticket))} ${badge(ticket)}</div>
       <div class="muted">${esc(t("status_" + ticket.status))}${ticket.recall_count ? ` · ${ticket.recall_count}× ${esc(t("recalled"))}` : ""}</div>
-      <div class="actions">
-        ${serving ? "" : `<button class="button" data-act="recall">${esc(t("recall"))}</button>
-        <button class="button" data-act="start">${esc(t("start"))}</button>
-        <button class="button warn" data-act="no-show">${esc(t("no_show"))}</button>`}
-        <button class="button ok" data-act="finish">${esc(t("finish"))}</button>
-        <button class="button secondary" data-act="park">${esc(t("park"))}</button>
-        ${reprintButton(ticket)}
-      </div>
-      <div class="transfer">
-        <label>${esc(t("transfer_to"))} <select data-transfer>${options}</select></label>
-        <button class="button secondary" data-act="transfer">${esc(t("transfer"))}</button>
-      </div>
+      <div class="actions">${["recall", "start", "finish"].map((v) => button(ticket, v)).join("")}${reprintButton(ticket)}</div>
+      <div class="actions actions-aside">${["park", "no_show"].map((v) => button(ticket, v)).join("")}</div>
+      ${verbs.includes("transfer") ? `<div class="transfer">
+        <label for="transfer-${id}">${esc(t("transfer_to"))}</label>
+        <select id="transfer-${id}" data-transfer>${options}</select>
+        <button class="button secondary" data-act="transfer" data-key="transfer-btn-${id}">${esc(t("transfer"))}</button>
+      </div>` : ""}
     </div>`;
   }
 
@@ -59,33 +67,45 @@
       ? `<button class="button small warn" data-act="reprint" title="${esc(t("print_failed"))}">${esc(t("reprint"))}</button>` : "";
   }
 
-  function listItem(ticket, action, label) {
-    return `<li data-ticket="${ticket.id}"><span class="number">${esc(ticket.number)}</span>
+  function recallLeft(ticket) {
+    if (!ticket.recall_until) return "";
+    const left = Date.parse(ticket.recall_until) - (Date.now() + serverOffset);
+    if (left <= 0) return `<span class="muted">${esc(t("recall_window_over"))}</span>`;
+    const s = Math.floor(left / 1000);
+    return `<span class="recall-left" data-recall-until="${esc(ticket.recall_until)}">${esc(t("recall_left"))} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}</span>`;
+  }
+
+  function listItem(ticket, verb) {
+    return `<li data-ticket="${ticket.id}" data-key="item-${ticket.id}"><span class="number">${esc(ticket.number)}</span>
       <span class="service">${esc(ticket.service)}</span> ${badge(ticket)}
       <span class="muted">${minutesSince(ticket.arrived_at)} ${esc(t("minutes"))}</span>
+      ${recallLeft(ticket)}
       ${reprintButton(ticket)}
-      <button class="button small" data-act="${action}">${esc(label)}</button></li>`;
+      ${button(ticket, verb, true)}</li>`;
   }
+
+  let serverOffset = 0;
 
   function render() {
     if (!state) return;
     if (window.PTSABoothTasks) window.PTSABoothTasks.visitor(state.current[0] || null);
     document.getElementById("booth-services").textContent =
       `${t("served_services")}: ` + state.services.map((s) => s.code).join(", ");
-    const current = document.getElementById("current");
-    current.innerHTML = state.current.length ? state.current.map(currentCard).join("")
-      : `<p class="muted">—</p>`;
+    const patch = window.PTSA.patch;
+    patch(document.getElementById("current"), state.current.length ? state.current.map(currentCard).join("")
+      : `<p class="muted">—</p>`);
     document.getElementById("waiting-count").textContent = state.waiting.length;
-    document.getElementById("waiting").innerHTML = state.waiting.length
-      ? state.waiting.map((tk) => listItem(tk, "call", t("call"))).join("")
-      : `<li class="muted">${esc(t("nobody_waiting"))}</li>`;
-    document.getElementById("no-shows").innerHTML = state.no_show.map((tk) => listItem(tk, "call", t("call"))).join("");
-    document.getElementById("parked").innerHTML = state.parked.map((tk) => listItem(tk, "resume", t("resume"))).join("");
+    patch(document.getElementById("waiting"), state.waiting.length
+      ? state.waiting.map((tk) => listItem(tk, "call")).join("")
+      : `<li class="muted">${esc(t("nobody_waiting"))}</li>`);
+    patch(document.getElementById("no-shows"), state.no_show.map((tk) => listItem(tk, "call")).join(""));
+    patch(document.getElementById("parked"), state.parked.map((tk) => listItem(tk, "resume")).join(""));
   }
 
   async function refresh() {
     try {
       state = await api("GET", "/api/v1/booth");
+      if (state.now) serverOffset = Date.parse(state.now) - Date.now();
       render();
     } catch (e) {
       if (e.status === 401) location.href = "/login?next=/booth";
@@ -103,17 +123,48 @@
     if (result === null && !document.getElementById("action-error").textContent) showError(t("nobody_waiting"));
   });
 
-  document.addEventListener("click", (ev) => {
+  /* Undo instead of "are you sure?": after a finish, no-show or transfer a bar offers to take it
+     back for the few seconds the server allows (POST .../undo, audited); the server decides. */
+  let undoTimer = null;
+  function offerUndo(ticket, verb, extra) {
+    const bar = document.getElementById("undo-bar");
+    const seconds = (state && state.undo_s) || 15;
+    const ends = Date.now() + seconds * 1000;
+    bar.dataset.ticket = String(ticket.id);
+    document.getElementById("undo-text").textContent =
+      `${ticket.number}: ${t("undo_" + verb)}${extra ? " " + extra : ""}`;
+    bar.hidden = false;
+    clearInterval(undoTimer);
+    const left = () => {
+      const s = Math.ceil((ends - Date.now()) / 1000);
+      if (s <= 0) { bar.hidden = true; clearInterval(undoTimer); return; }
+      document.getElementById("undo-left").textContent = `${s} s`;
+    };
+    left();
+    undoTimer = setInterval(left, 250);
+  }
+
+  document.getElementById("undo-button").addEventListener("click", async () => {
+    const bar = document.getElementById("undo-bar");
+    clearInterval(undoTimer);
+    bar.hidden = true;
+    await act("POST", `/api/v1/tickets/${bar.dataset.ticket}/undo`);
+  });
+
+  document.addEventListener("click", async (ev) => {
     const button = ev.target.closest("button[data-act]");
     if (!button) return;
     const item = button.closest("[data-ticket]");
     const id = item && item.dataset.ticket;
     const verb = button.dataset.act;
+    let result;
     if (verb === "transfer") {
       const select = item.querySelector("select[data-transfer]");
-      act("POST", `/api/v1/tickets/${id}/transfer`, { service: select.value });
+      result = await act("POST", `/api/v1/tickets/${id}/transfer`, { service: select.value });
+      if (result) offerUndo(result, verb, result.service);
     } else {
-      act("POST", `/api/v1/tickets/${id}/${verb}`);
+      result = await act("POST", `/api/v1/tickets/${id}/${verb.replace("_", "-")}`);
+      if (result && (verb === "finish" || verb === "no_show")) offerUndo(result, verb);
     }
   });
 
@@ -131,6 +182,13 @@
     },
   });
   setInterval(render, 30000);   // keeps the "minutes waiting" fresh
+  setInterval(() => {           // the recall window counts down every second
+    document.querySelectorAll("#no-shows [data-recall-until]").forEach((el) => {
+      const left = Date.parse(el.dataset.recallUntil) - (Date.now() + serverOffset);
+      const s = Math.max(0, Math.floor(left / 1000));
+      el.textContent = left > 0 ? `${t("recall_left")} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` : t("recall_window_over");
+    });
+  }, 1000);
   refresh();
 })();
 
@@ -206,23 +264,24 @@
 
   // ---- the booth's tasks ------------------------------------------------------------------
 
+  // Whether the answer waits for this officer, and which verbs she has: from the payload's verbs.
   function needsMe(task) {
-    const hop = task.hop;
-    return hop && hop.to_position === "p0" && !hop.picked_at;
+    return T.verbs(task).includes("ack");
   }
 
   function actions(task) {
+    const may = T.verbs(task);
     const rows = [];
-    if (task.status === "waiting") rows.push(`<div class="act-row"><button class="button" data-task-act="resume">${esc(t("task_resume"))}</button></div>`);
-    if (task.status === "returned") {
+    if (may.includes("resume")) rows.push(`<div class="act-row"><button class="button" data-task-act="resume">${esc(t("task_resume"))}</button></div>`);
+    if (may.includes("resend")) {
       rows.push(`<div class="act-row" data-form="resend"><label>${esc(t("task_target_unit"))}<select name="unit">${echelon1.map((u) => `<option value="${esc(u.code)}">${esc(u.code)}</option>`).join("")}</select></label>
         <button class="button" data-task-act="resend">${esc(t("task_resend"))}</button></div>`);
     }
-    if (task.status !== "cancelled") {
+    if (may.includes("comment")) {
       rows.push(`<div class="act-row" data-form="comment"><label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
         <button class="button secondary" data-task-act="comment">${esc(t("task_comment"))}</button></div>`);
     }
-    if (["open", "waiting", "returned"].includes(task.status)) {
+    if (may.includes("cancel")) {
       rows.push(`<div class="act-row" data-form="cancel"><label>${esc(t("task_reason"))}<textarea name="reason" rows="1"></textarea></label>
         <button class="button warn" data-task-act="cancel">${esc(t("task_cancel"))}</button></div>`);
     }
@@ -233,7 +292,7 @@
     const c = T.countdown(task);
     const answer = needsMe(task);
     const detail = open.has(task.id) && details.get(task.id);
-    return `<li class="task-card ${answer ? "answer" : c.cls}" data-my-task="${task.id}">
+    return `<li class="task-card ${answer ? "answer" : c.cls}" data-my-task="${task.id}" data-key="my-task-${task.id}">
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
         <div class="title">#${task.id} · ${esc(task.summary)}</div>
@@ -250,14 +309,9 @@
   function render() {
     const list = [...tasks.values()].sort((a, b) => (needsMe(b) - needsMe(a)) || (b.id - a.id));
     document.getElementById("my-task-count").textContent = list.filter((x) => x.status === "open" || x.status === "waiting" || needsMe(x)).length;
-    const box = document.getElementById("my-tasks");
-    const typed = {};
-    box.querySelectorAll("[data-my-task] textarea").forEach((el) => { typed[el.closest("[data-my-task]").dataset.myTask + el.name] = el.value; });
-    box.innerHTML = list.length ? list.map(card).join("") : `<li class="empty">${esc(t("task_none"))}</li>`;
-    box.querySelectorAll("[data-my-task] textarea").forEach((el) => {
-      const key = el.closest("[data-my-task]").dataset.myTask + el.name;
-      if (key in typed) el.value = typed[key];
-    });
+    // patched in place: a reply being typed in a thread survives the live update that redraws it
+    window.PTSA.patch(document.getElementById("my-tasks"),
+      list.length ? list.map(card).join("") : `<li class="empty">${esc(t("task_none"))}</li>`);
   }
 
   function tick() {

@@ -28,7 +28,8 @@
   function group(task) {
     if (!active(task)) return "closed";
     if (!here(task)) return "passed";
-    if (!task.assignee) return "pickup";
+    if (T.verbs(task).includes("claim")) return "pickup";
+    if (!task.assignee) return "colleagues";
     return task.assignee.username === me.username ? "mine" : "colleagues";
   }
 
@@ -40,7 +41,7 @@
       ? `<button class="button ok" data-act="claim">${esc(t("task_claim"))}</button>` : "";
     const right = group(task) === "pickup" ? claim
       : (unread.has(task.id) ? `<span class="chip news">${esc(t("task_new_message"))}</span> ` : "") + T.statusChip(task);
-    return `<li class="task-card ${c.cls}${fresh.has(task.id) ? " new" : ""}${task.id === selected ? " selected" : ""}" data-task="${task.id}">
+    return `<li class="task-card ${c.cls}${fresh.has(task.id) ? " new" : ""}${task.id === selected ? " selected" : ""}" data-task="${task.id}" data-key="task-${task.id}" tabindex="0" data-keyboard-click>
       <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
       <div>
         <div class="title">#${task.id} · ${esc(task.summary)}</div>
@@ -61,8 +62,8 @@
     Object.entries(ids).forEach(([key, id]) => {
       const list = groups[key];
       document.getElementById(`count-${id}`).textContent = list.length;
-      document.getElementById(`list-${id}`).innerHTML = list.length ? list.map(card).join("")
-        : `<li class="empty">${esc(t("task_none"))}</li>`;
+      window.PTSA.patch(document.getElementById(`list-${id}`), list.length ? list.map(card).join("")
+        : `<li class="empty">${esc(t("task_none"))}</li>`);
     });
     document.title = (groups.pickup.length ? `(${groups.pickup.length}) ` : "") + document.title.replace(/^\(\d+\) /, "");
   }
@@ -105,13 +106,13 @@
     return `<label>${esc(label)}<textarea name="${name}" rows="3"></textarea></label>`;
   }
 
+  // The verbs come from the payload (rules.tasks.task_verbs for this person's kind of viewer);
+  // here only how each one is drawn, and whether its form has something to offer.
   function actionsFor(task) {
     const buttons = [], forms = [];
-    const mine = task.assignee && task.assignee.username === me.username;
-    const atUnit = here(task) && active(task);
-    const mayAct = atUnit && (mine || !task.assignee);
-    if (atUnit && !task.assignee) buttons.push(verbButton("claim", t("task_claim"), "ok big"));
-    if (mine && task.status === "open" && me.role === "p1" && children.length) {
+    const may = T.verbs(task);
+    if (may.includes("claim")) buttons.push(verbButton("claim", t("task_claim"), "ok big"));
+    if (may.includes("forward") && children.length) {
       // the echelon-2 unit that owns the service comes first
       const owner = task.service.unit ? task.service.unit.code : "";
       buttons.push(opener("forward", t("task_forward")));
@@ -119,71 +120,57 @@
         option(u.code, `${u.code} · ${lang === "en" && u.name_en ? u.name_en : u.name}`, u.code === owner)).join("")}</select></label>
         <label>${esc(t("task_notes"))}<textarea name="note" rows="2"></textarea></label>`, t("task_forward")));
     }
-    if (mine && active(task)) {
+    if (may.includes("complete")) {
       buttons.push(opener("complete", t("task_complete"), "ok"));
       forms.push(form("complete", textField("result", t("task_result")), t("task_complete"), "ok"));
     }
-    if (mine && task.status === "open") {
+    if (may.includes("request_document")) {
       buttons.push(opener("request-document", t("task_request_document"), "warn"));
       forms.push(form("request-document", textField("reason", t("task_reason")), t("task_request_document"), "warn"));
     }
-    if (mayAct && task.status === "waiting") buttons.push(verbButton("resume", t("task_resume")));
-    if (mayAct && task.status === "open") {
+    if (may.includes("resume")) buttons.push(verbButton("resume", t("task_resume")));
+    if (may.includes("return")) {
       buttons.push(opener("return", t("task_return"), "secondary"));
       forms.push(form("return", textField("reason", t("task_reason")), t("task_return"), "secondary"));
     }
-    const others = colleagues.filter((c) => c.username !== me.username);
-    if (mayAct && others.length) {
+    const others = colleagues.filter((c) => c.username !== me.username && c.username !== (task.assignee || {}).username);
+    if (may.includes("reassign") && others.length) {
       buttons.push(opener("reassign", t("task_reassign"), "secondary"));
       forms.push(form("reassign", `<label>${esc(t("task_reassign"))}<select name="username">${others.map((c) => option(c.username, c.full_name)).join("")}</select></label>`,
         t("task_reassign"), "secondary"));
     }
-    if (mine) buttons.push(verbButton("unclaim", t("task_unclaim"), "secondary"));
+    if (may.includes("unclaim")) buttons.push(verbButton("unclaim", t("task_unclaim"), "secondary"));
     return buttons.length ? `<div class="act-buttons">${buttons.join("")}</div>${forms.join("")}` : "";
   }
 
   function commentBox(task) {
-    if (task.status === "cancelled") return "";
+    if (!T.verbs(task).includes("comment")) return "";
     return `<div class="act-row" data-form="comment">
       <label>${esc(t("task_thread"))}<textarea name="body" rows="2" placeholder="${esc(t("task_comment_placeholder"))}"></textarea></label>
       ${verbButton("comment", t("task_comment"), "secondary")}</div>`;
   }
 
-  /* What the officer is typing survives a re-render (a comment may arrive while she writes). */
-  function keepTyping(box, render) {
-    const typed = {};
-    const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement : null;
-    const key = (el) => `${el.closest("[data-form]") ? el.closest("[data-form]").dataset.form : ""}:${el.name}`;
-    box.querySelectorAll("textarea, select").forEach((el) => { typed[key(el)] = el.value; });
-    const sameTask = box.dataset.task === String(selected);
-    render();
-    box.dataset.task = String(selected);
-    if (!sameTask) return;
-    box.querySelectorAll("textarea, select").forEach((el) => { if (key(el) in typed) el.value = typed[key(el)]; });
-    if (focused) {
-      const again = [...box.querySelectorAll("textarea, select")].find((el) => key(el) === key(focused));
-      if (again) again.focus();
-    }
-  }
-
+  /* Redrawn through PTSA.patch: what the officer is typing, the open form and the focus survive a
+     live update (a comment may arrive while she writes). Another task is another keyed element,
+     so its forms start empty. */
   function renderDetail() {
-    const box = document.getElementById("detail");
-    keepTyping(box, () => drawDetail(box));
+    window.PTSA.patch(document.getElementById("detail"), drawDetail());
   }
 
-  function drawDetail(box) {
-    if (!detail) { box.innerHTML = `<p class="muted">${esc(t("task_select"))}</p>`; return; }
+  function drawDetail() {
+    if (!detail) return `<p class="muted">${esc(t("task_select"))}</p>`;
     const task = detail;
     const c = T.countdown(task);
     const done = task.completion;
-    box.innerHTML = `
+    return `<div data-key="task-detail-${task.id}">
       <div class="detail-head">
         <div class="countdown ${c.cls}" data-countdown="${task.id}">${esc(c.text || "—")}<small>${esc(c.label)}</small></div>
         <div><h2>#${task.id} · ${esc(task.summary)}</h2>${T.statusChip(task)}</div>
       </div>
       <dl class="facts">
         <dt>${esc(t("task_service"))}</dt><dd>${esc(task.service.code)} · ${esc(task.service.name[lang] || task.service.name.id)}</dd>
-        <dt>${esc(t("task_unit"))}</dt><dd>${esc(T.whereText(task))}</dd>
+        <dt>${esc(t("task_unit"))}</dt><dd>${esc(T.unitText(task))}</dd>
+        <dt>${esc(t("task_status_label"))}</dt><dd>${esc(T.whereText(task))}</dd>
         <dt>${esc(t("task_from_label"))}</dt><dd>${esc(task.origin_booth ? task.origin_booth.label : "")} · ${esc(task.created_by.full_name)} · ${esc(T.dateTime(task.created_at))}${task.ticket ? " · " + esc(task.ticket.number) : ""}</dd>
         ${task.contact ? `<dt>${esc(t("task_contact_label"))}</dt><dd>${esc(task.contact)}</dd>` : ""}
         ${task.notes ? `<dt>${esc(t("task_notes_label"))}</dt><dd>${esc(task.notes)}</dd>` : ""}
@@ -193,7 +180,7 @@
       ${actionsFor(task)}
       <h3>${esc(t("task_history"))}</h3>
       ${T.thread(task)}
-      ${commentBox(task)}`;
+      ${commentBox(task)}</div>`;
   }
 
   function seen(id) {
@@ -225,7 +212,8 @@
       T.setServerNow(task.now);
       tasks.set(task.id, task);
       if (selected === task.id) detail = task;
-      document.getElementById("detail").dataset.task = "";   // the form was sent: start empty
+      // the form was sent: it starts empty
+      document.querySelectorAll(`#detail [data-form="${verb}"] textarea`).forEach((el) => { el.value = ""; });
       openForm = null;
       seen(task.id);
       renderLists();
@@ -274,7 +262,11 @@
     if (by && by !== me.username && TALK.includes(change) && selected !== task.id) unread.add(task.id);
     tasks.set(task.id, Object.assign({}, before || {}, task));
     const arrived = group(task) === "pickup" && (!before || group(before) !== "pickup");
-    if (arrived) { fresh.add(task.id); banner(task); } else if (group(task) !== "pickup") seen(task.id);
+    if (arrived) {
+      fresh.add(task.id);
+      banner(task);
+      window.PTSA.notify(`${t("notify_new_task")} · #${task.id}`, task.summary, `task-${task.id}`);
+    } else if (group(task) !== "pickup") seen(task.id);
     renderLists();
     if (selected === task.id) select(task.id);
   }

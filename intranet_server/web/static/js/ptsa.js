@@ -24,7 +24,15 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (e) {   // no answer at all: say so in the screen's words, not the browser's "Failed to fetch"
+      const error = new Error(t("network_error"));
+      error.status = 0;
+      error.code = "network";
+      throw error;
+    }
     if (response.status === 204) return null;
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
@@ -38,6 +46,82 @@
     return data;
   }
 
+  /* Redraw `el` to show `html` without losing what the person is doing: elements that stay are
+     patched in place (morphdom), so the focus, the scroll position, a select's choice and text
+     being typed survive every live update. Form controls keep their live value unless the new
+     HTML marks them data-reset. Elements are matched by id or data-key. */
+  function patch(el, html) {
+    const next = el.cloneNode(false);
+    next.innerHTML = html;
+    window.morphdom(el, next, {
+      childrenOnly: true,
+      getNodeKey(node) {
+        return node.nodeType === 1 ? (node.id || node.getAttribute("data-key") || undefined) : undefined;
+      },
+      onBeforeElUpdated(from, to) {
+        if (from.isEqualNode(to)) return false;
+        if (to.hasAttribute("data-reset")) return true;
+        const tag = from.tagName;
+        if (tag === "TEXTAREA" || (tag === "INPUT" && from.type !== "checkbox" && from.type !== "radio")) {
+          to.value = from.value;
+          if (tag === "TEXTAREA") to.textContent = from.value;
+        } else if (tag === "INPUT") {
+          to.checked = from.checked;
+        } else if (tag === "SELECT") {
+          const chosen = from.value;
+          const keep = [...to.options].some((o) => o.value === chosen);
+          if (keep) [...to.options].forEach((o) => { o.selected = o.value === chosen; if (o.selected) o.setAttribute("selected", ""); else o.removeAttribute("selected"); });
+        }
+        return true;
+      },
+    });
+  }
+
+  /* Alerts that reach someone who is not looking: when the tab is in the background, a desktop
+     notification (Notification API) and a short sound. Permission is asked once, at the person's
+     first click on the page (browsers ignore requests without a gesture); a checkbox
+     (#notify-toggle) turns both off, remembered in this browser. */
+  const NOTIFY_KEY = "ptsa-notify";
+  const notified = [];
+  function notifyOn() {
+    try { return localStorage.getItem(NOTIFY_KEY) !== "off"; } catch (e) { return true; }
+  }
+  function bindNotifyToggle() {
+    const box = document.getElementById("notify-toggle");
+    if (!box) return;
+    box.checked = notifyOn();
+    box.addEventListener("change", () => {
+      try { localStorage.setItem(NOTIFY_KEY, box.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+      if (box.checked) askPermission();
+    });
+    document.addEventListener("click", askPermission, { once: true });
+  }
+  function askPermission() {
+    if (!("Notification" in window) || Notification.permission !== "default" || !notifyOn()) return;
+    try { Notification.requestPermission().catch(() => {}); } catch (e) { /* old browsers: callback form */ }
+  }
+  let audio = null;
+  function chime() {
+    try {
+      audio = audio || new Audio((window.PTSA_STATIC || "/static/") + "voice/chime.wav");
+      audio.currentTime = 0;
+      const p = audio.play();
+      if (p && p.catch) p.catch(() => {});
+    } catch (e) { /* no sound: the notification still shows */ }
+  }
+  function notify(title, body, tag) {
+    if (!document.hidden || !notifyOn()) return false;
+    notified.push({ title, body, tag });
+    chime();
+    if ("Notification" in window && Notification.permission === "granted") {
+      try {
+        const n = new Notification(title, { body, tag, lang: window.PTSA_LANG || "id" });
+        n.onclick = () => { window.focus(); n.close(); };
+      } catch (e) { /* some browsers allow notifications only from a service worker */ }
+    }
+    return true;
+  }
+
   function minutesSince(iso) {
     return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
   }
@@ -49,7 +133,9 @@
     const seqs = {};
     (options.rooms || []).forEach((room) => { seqs[room] = null; });
     const banner = document.getElementById("offline-banner");
-    const socket = io({ transports: ["websocket"], auth: options.auth || {},
+    // the page name lets the supervisor's presence list say where someone is connected from
+    const page = (document.body.className.match(/([a-z]+)-page/) || [])[1] || "";
+    const socket = io({ transports: ["websocket"], auth: Object.assign({ page }, options.auth || {}),
                         reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let syncing = false;
 
@@ -130,6 +216,14 @@
     });
   }
   document.addEventListener("DOMContentLoaded", bindLogout);
+  document.addEventListener("DOMContentLoaded", bindNotifyToggle);
+  // cards that open a task on click also open on Enter or Space when focused (keyboard use)
+  document.addEventListener("keydown", (ev) => {
+    if ((ev.key === "Enter" || ev.key === " ") && ev.target.matches && ev.target.matches("[data-keyboard-click]")) {
+      ev.preventDefault();
+      ev.target.click();
+    }
+  });
 
-  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems };
+  window.PTSA = { t, esc, api, connect, minutesSince, showKioskProblems, refreshKioskProblems, patch, notify, notified };
 })();

@@ -35,6 +35,7 @@
 
   function workingMinutes(seconds) {
     if (seconds == null) return "";
+    if (seconds < 60) return `< 1 ${t("task_minutes_short")}`;
     return `${Math.round(seconds / 60)} ${t("task_minutes_short")}`;
   }
 
@@ -68,6 +69,12 @@
     return `<span class="chip ${esc(task.status)}">${esc(t("task_status_" + task.status))}</span>`;
   }
 
+  /* The unit that has the task now (code and name), or the booth once it is back at the front. */
+  function unitText(task) {
+    if (task.unit) return `${task.unit.code} · ${lang === "en" && task.unit.name_en ? task.unit.name_en : task.unit.name}`;
+    return task.origin_booth ? task.origin_booth.label : "";
+  }
+
   /* Where the task is and who holds it, in one line. */
   function whereText(task) {
     if (task.status === "done") return `${t("task_status_done")} · ${task.completion.completed_by ? task.completion.completed_by.full_name : ""}`;
@@ -89,7 +96,11 @@
       if (h.due_at) text += ` · ${t("task_deadline")} ${time(h.due_at)}`;
       items.push({ at: h.sent_at, order: 0, html: `<li class="system">${esc(time(h.sent_at))} · ${esc(text)}</li>` });
       if (h.picked_at) {
-        const late = h.due_at && Date.parse(h.picked_at) > Date.parse(h.due_at);
+        // late is judged in working time, like the deadline itself: the wall clock may pass the
+        // deadline's instant while the unit was closed (picked at 08:01 for a 08:15 deadline of
+        // the next working day is on time, and 0 working minutes is never late)
+        const late = h.target_s != null && h.working_s != null ? h.working_s > h.target_s
+          : h.due_at && Date.parse(h.picked_at) > Date.parse(h.due_at);
         items.push({ at: h.picked_at, order: 1, html: `<li class="system">${esc(time(h.picked_at))} · ${esc(t("task_picked_by"))} ${esc(who(h.picked_by))}` +
           (h.working_s != null ? ` · ${esc(workingMinutes(h.working_s))}` : "") +
           (late ? ` · <span class="bad-text">${esc(t("task_overdue"))}</span>` : "") + "</li>" });
@@ -98,12 +109,29 @@
     detail.messages.forEach((m) => {
       items.push({ at: m.created_at, order: 2, html: `<li class="${esc(m.kind)}"><span class="who">${esc(who(m.author))}</span>` +
         `<span class="when">${esc(time(m.created_at))} · ${esc(t("task_msg_" + m.kind))}</span>` +
-        `<div class="text">${esc(m.body)}</div></li>` });
+        // a note-less entry (e.g. "document received" with no remark) is stored as "-": show no text
+        (m.body && m.body.trim() !== "-" ? `<div class="text">${esc(m.body)}</div>` : "") + "</li>" });
     });
     items.sort((a, b) => (Date.parse(a.at) - Date.parse(b.at)) || (a.order - b.order));
     return `<ul class="thread">${items.map((i) => i.html).join("")}</ul>`;
   }
 
-  window.PTSA.tasks = { setServerNow, now, time, dateTime, clockText, span, countdown, statusChip, whereText,
+  /* How the signed-in person stands to a task (rules.tasks.VIEWERS). Every task payload carries
+     the verbs of each kind of viewer, because one event goes to everyone in a room; the screen
+     only says who it is and draws the verbs the server listed for that. */
+  function viewerOf(task) {
+    const me = window.PTSA_ME || {};
+    if (task.assignee && task.assignee.username === me.username) return "holder";
+    if (task.unit && task.unit.code === me.unit && task.position === me.role) return "receiver";
+    if (me.role === "p0" && task.origin_booth && task.origin_booth.number === me.booth) return "origin";
+    if (me.role === "supervisor" || me.role === "admin") return "supervisor";
+    return "reader";
+  }
+
+  function verbs(task) {
+    return (task.verbs && task.verbs[viewerOf(task)]) || [];
+  }
+
+  window.PTSA.tasks = { viewerOf, verbs, unitText, setServerNow, now, time, dateTime, clockText, span, countdown, statusChip, whereText,
                         thread, workingMinutes, who };
 })();
