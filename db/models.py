@@ -11,7 +11,7 @@ from peewee import (
 
 database = DatabaseProxy()
 
-ROLES = ("p0", "p1", "p2", "supervisor", "admin")
+ROLES = ("p0", "p1", "p2", "supervisor", "admin", "pimpinan")   # pimpinan: office head, reads every report
 PRIORITY_GROUPS = ("lansia", "disabilitas", "hamil", "anak")
 TICKET_STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "cancelled")
 

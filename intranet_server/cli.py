@@ -366,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username", nargs="?", default="", help="the account (for import: the CSV file, with a "
                    "header of username,full_name,role,unit,booth,email,phone,language,active,password)")
     p.add_argument("--name", help="full name")
-    p.add_argument("--role", choices=["p0", "p1", "p2", "supervisor", "admin"])
+    p.add_argument("--role", choices=["p0", "p1", "p2", "supervisor", "admin", "pimpinan"])
     p.add_argument("--unit", help="unit code (P1: echelon 1, P2: echelon 2, supervisor: any)")
     p.add_argument("--booth", type=int, help="booth number (P0)")
     p.add_argument("--email")

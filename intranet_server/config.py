@@ -32,6 +32,7 @@ DEFAULTS: dict[str, dict] = {
     "kiosk": {"server": "http://127.0.0.1:8080", "token": "", "printer": "virtual:./ptsa-data/printer",
               "paper_mm": 80, "profile": "", "idle_reset": "45s", "admin_pin": "", "language": "id",
               "fullscreen": True},
+    "reports": {"wait_target": "15m", "monthly_email": False},
 }
 
 POLICIES = ("strict", "ratio", "fifo")
@@ -115,6 +116,9 @@ def _finish(settings: dict) -> None:
     if settings["calendar"]["mode"] not in ("office", "always"):
         raise ConfigError('calendar.mode must be "office" or "always"')
     _finish_tasks(settings)
+    _duration(settings, "reports", "wait_target")
+    if not isinstance(settings["reports"]["monthly_email"], bool):
+        raise ConfigError("reports.monthly_email must be true or false")
 
 
 # ---- the task chain: [calendar], [sla], [smtp], [sms], [outbox] ---------------------------

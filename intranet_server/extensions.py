@@ -27,6 +27,8 @@ def start_background(app) -> None:
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
     engine.start(socketio.start_background_task, create_event, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
+    from intranet_server.reports import monthly
+    monthly.start(socketio.start_background_task, create_event)
 
 
 def stop_background(app) -> None:
@@ -35,6 +37,8 @@ def stop_background(app) -> None:
     lobby.stop_publisher()
     engine.stop()
     outbox.stop()
+    from intranet_server.reports import monthly
+    monthly.stop()
     app.extensions.pop("ptsa_background", None)
 
 

@@ -11,7 +11,7 @@ web = Blueprint("web", __name__)
 
 # Where each role lands after signing in; other capabilities add their screens here.
 HOME_BY_ROLE = {"p0": "web.booth", "p1": "web.inbox", "p2": "web.inbox",
-                "supervisor": "web.supervisor", "admin": "web.supervisor"}
+                "supervisor": "web.supervisor", "admin": "web.supervisor", "pimpinan": "web.reports"}
 
 
 def _lang() -> str:
@@ -74,3 +74,6 @@ def inbox():
 @web.get("/supervisor")
 def supervisor():
     return staff_page("supervisor.html", "supervisor", "admin", tz=actions.office.timezone)
+
+
+from intranet_server.reports import pages as _report_pages  # noqa: E402,F401  (adds /reports to `web`)

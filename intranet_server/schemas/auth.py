@@ -21,7 +21,7 @@ class BoothRef(Out):
 class StaffOut(Out):
     username: str
     full_name: str
-    role: Literal["p0", "p1", "p2", "supervisor", "admin"]
+    role: Literal["p0", "p1", "p2", "supervisor", "admin", "pimpinan"]
     unit: str | None
     booth: BoothRef | None
     language: Literal["id", "en"]

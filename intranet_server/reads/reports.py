@@ -1,0 +1,463 @@
+"""Read models of the month-end reports: rows for `rules.kpi`, who may see which units, and the
+tables, drill-downs and trend lines the API, the screens, the exports and the CLI show.
+
+Queries fetch plain tuples of the few columns the KPIs need (one indexed range scan per row kind;
+migration 0005 adds the indexes), so a year at ten times PTSA's volume answers within a second.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from db.models import Booth, Service, Staff, Ticket, Unit
+from db.task_models import Alert, Task, TaskHop, TaskMessage
+from intranet_server import actions, clock
+from intranet_server.actions import Forbidden, Invalid, NotFound
+from intranet_server.clock import iso
+from intranet_server.reads import calendars
+from intranet_server.rules import kpi
+from intranet_server.rules.durations import parse_duration
+
+VIEWERS = ("supervisor", "admin", "pimpinan", "p0", "p1", "p2")
+EVERYTHING = ("admin", "pimpinan")
+MAX_DAYS = 400
+DEFAULTS = {"wait_target": "15m", "monthly_email": False}
+_settings: dict = dict(DEFAULTS)
+
+
+def configure(reports: dict | None) -> None:
+    global _settings
+    _settings = {**DEFAULTS, **(reports or {})}
+
+
+def wait_target_s() -> float:
+    return parse_duration(str(_settings["wait_target"])).total_seconds()
+
+
+def monthly_email_enabled() -> bool:
+    return bool(_settings["monthly_email"])
+
+
+# ---- the period -----------------------------------------------------------------------------
+
+@dataclass
+class Range:
+    first: dt.date
+    last: dt.date
+
+    def period(self) -> kpi.Period:
+        zone = ZoneInfo(actions.office.timezone)
+        start = dt.datetime.combine(self.first, dt.time(), zone).astimezone(dt.timezone.utc)
+        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.timezone.utc)
+        return kpi.Period(start, end)
+
+
+def today() -> dt.date:
+    return clock.now().astimezone(ZoneInfo(actions.office.timezone)).date()
+
+
+def _date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"'{name}' must be a date written YYYY-MM-DD") from None
+
+
+def month_range(month: str) -> Range:
+    try:
+        year, mon = (int(p) for p in month.split("-"))
+        first, last = kpi.month_period_bounds(year, mon)
+    except (ValueError, AttributeError):
+        raise Invalid("'month' must be written YYYY-MM") from None
+    return Range(first, last)
+
+
+def parse_range(args) -> Range:
+    """from/to (local days, inclusive), or month=YYYY-MM; default: this month to date."""
+    if args.get("month"):
+        return month_range(args["month"])
+    t = today()
+    first = _date(args["from"], "from") if args.get("from") else t.replace(day=1)
+    last = _date(args["to"], "to") if args.get("to") else max(t, first)
+    if last < first:
+        raise Invalid("'to' is before 'from'")
+    if (last - first).days >= MAX_DAYS:
+        raise Invalid(f"a report spans at most {MAX_DAYS} days")
+    return Range(first, last)
+
+
+# ---- who sees what --------------------------------------------------------------------------
+
+@dataclass
+class Viewer:
+    staff: Staff
+    units: list[Unit] = field(default_factory=list)   # the units whose figures they see
+    officer_only: bool = False                        # P0/P1/P2: their own figures only
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {u.id for u in self.units}
+
+
+def viewer(staff: Staff) -> Viewer:
+    from intranet_server.reads import scope
+    if staff.role in EVERYTHING:
+        return Viewer(staff, list(Unit.select().where(Unit.active == True).order_by(Unit.id)))  # noqa: E712
+    if staff.role == "supervisor":
+        return Viewer(staff, scope.scope_units(staff))
+    if staff.role in ("p0", "p1", "p2"):
+        return Viewer(staff, [staff.unit] if staff.unit_id else [], officer_only=True)
+    raise Forbidden("reports are for supervisors, the office head and the admin")
+
+
+def _unit_filter(v: Viewer, code: str | None) -> list[Unit]:
+    """The units asked for: one (with its echelon-2 units for an echelon-1 one), or all in scope."""
+    if not code:
+        return v.units
+    unit = Unit.get_or_none(Unit.code == code)
+    if unit is None:
+        raise NotFound(f"unknown unit {code!r}", code="unknown_unit")
+    if unit.id not in v.unit_ids and not v.officer_only:
+        raise Forbidden(f"{code} is outside your units")
+    children = [u for u in v.units if u.parent_id == unit.id] if unit.echelon == 1 else []
+    return [unit, *children]
+
+
+def _service(code: str | None) -> Service | None:
+    if not code:
+        return None
+    service = Service.get_or_none(Service.code == code)
+    if service is None:
+        raise NotFound(f"unknown service {code!r}", code="unknown_service")
+    return service
+
+
+def _officer(v: Viewer, username: str | None) -> Staff | None:
+    if v.officer_only:
+        return v.staff
+    if not username:
+        return None
+    person = Staff.get_or_none(Staff.username == username)
+    if person is None:
+        raise NotFound(f"no staff account {username}")
+    if v.staff.role == "supervisor" and person.unit_id not in v.unit_ids:
+        raise Forbidden(f"{username} is outside your units")
+    return person
+
+
+# ---- rows -------------------------------------------------------------------------------------
+
+def _day_seconds(calendar) -> int:
+    if calendar.always_open:
+        return 86400
+    days = [d for d in calendar.weekly_hours.days if d]
+    return int(calendar.weekly_hours.weekly_total().total_seconds() / len(days)) if days else 27000
+
+
+def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: int | None = None,
+              officer_id: int | None = None, now: dt.datetime | None = None) -> kpi.TaskRows:
+    """Every row a task figure of this period may count (unit_ids None: every unit)."""
+    now = now or clock.now()
+    book = calendars.book(now)
+    units = {u.id: u for u in Unit.select()}
+    services = {s.id: s.unit_id for s in Service.select(Service.id, Service.unit)}
+    day_s = {uid: _day_seconds(book.for_unit(uid)) for uid in units}
+
+    hq = (TaskHop.select(TaskHop.id, TaskHop.task, TaskHop.to_unit, Task.service, TaskHop.to_position,
+                         TaskHop.sent_at, TaskHop.due_at, TaskHop.picked_at, TaskHop.working_s, TaskHop.picked_by)
+          .join(Task).where((TaskHop.sent_at >= period.start) & (TaskHop.sent_at < period.end)
+                            & TaskHop.to_position.in_(("p1", "p2")) & TaskHop.to_unit.is_null(False)))
+    aq = (Alert.select(Alert.id, Alert.task, Alert.hop, TaskHop.to_unit, Task.service, Alert.level, Alert.created_at)
+          .join(TaskHop).switch(Alert).join(Task)
+          .where((Alert.created_at >= period.start) & (Alert.created_at < period.end)))
+    result_hop = TaskHop.alias("result_hop")
+    cq = (Task.select(Task.id, result_hop.from_unit, Task.service, Task.status, Task.created_at, Task.completed_at,
+                      Task.completion_due_at, Task.working_s, Task.paused_s, Task.completed_by)
+          .join(result_hop, on=((result_hop.task == Task.id) & (result_hop.kind == "result")))
+          .where((Task.completed_at >= period.start) & (Task.completed_at < period.end)))
+    dq = (TaskMessage.select(TaskMessage.id, TaskMessage.task, TaskHop.to_unit, Task.service,
+                             TaskMessage.created_at, TaskMessage.author)
+          .join(TaskHop).switch(TaskMessage).join(Task)
+          .where((TaskMessage.kind == "document_request") & (TaskMessage.created_at >= period.start)
+                 & (TaskMessage.created_at < period.end)))
+    bq = (Task.select(Task.id, Task.unit, Task.service, Task.status, Task.created_at, Task.completed_at,
+                      Task.completion_due_at, Task.working_s, Task.paused_s, Task.assignee, Task.paused_at)
+          .where(Task.status.in_(("open", "waiting")) & Task.unit.is_null(False)))
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        hq = hq.where(TaskHop.to_unit.in_(ids))
+        aq = aq.where(TaskHop.to_unit.in_(ids))
+        cq = cq.where(result_hop.from_unit.in_(ids))
+        dq = dq.where(TaskHop.to_unit.in_(ids))
+        bq = bq.where(Task.unit.in_(ids))
+    if service_id is not None:
+        hq, aq, dq = (q.where(Task.service == service_id) for q in (hq, aq, dq))
+        cq, bq = (q.where(Task.service == service_id) for q in (cq, bq))
+    if officer_id is not None:
+        hq = hq.where(TaskHop.picked_by == officer_id)
+        aq = aq.where(TaskHop.picked_by == officer_id)
+        cq = cq.where(Task.completed_by == officer_id)
+        dq = dq.where(TaskMessage.author == officer_id)
+        bq = bq.where(Task.assignee == officer_id)
+
+    hops = [kpi.HopRow._make(r) for r in hq.tuples().iterator()]
+    alerts = [kpi.AlertRow._make(r) for r in aq.tuples().iterator()]
+    completed = [kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in cq.tuples().iterator()]
+    docs = [kpi.DocRow._make(r) for r in dq.tuples().iterator()]
+    backlog = []
+    for r in bq.tuples().iterator():
+        *fields, paused_at = r
+        owner = services.get(fields[2])
+        calendar = book.for_unit(owner)
+        paused_now = calendar.working_time_between(paused_at, now) if paused_at else dt.timedelta(0)
+        age = calendar.working_time_between(fields[4], now) - dt.timedelta(seconds=fields[8]) - paused_now
+        due = fields[6]
+        if due is not None and paused_now > dt.timedelta(0):
+            due = calendar.add_working_time(due, paused_now)   # the clock stands still while waiting
+        fields[6] = due
+        backlog.append(kpi.TaskRow(*fields, age_s=max(0, int(age.total_seconds())), day_s=day_s.get(owner, 27000)))
+    return kpi.TaskRows(hops, alerts, completed, docs, backlog)
+
+
+def ticket_rows(period: kpi.Period, service_id: int | None = None, booth_id: int | None = None,
+                officer_id: int | None = None, unit_ids: set[int] | None = None) -> list[kpi.TicketRow]:
+    q = (Ticket.select(Ticket.id, Ticket.service, Ticket.issued_for, Ticket.booth, Ticket.served_by, Ticket.priority,
+                       Ticket.outcome, Ticket.business_day, Ticket.issued_at, Ticket.first_called_at,
+                       Ticket.started_at, Ticket.finished_at)
+         .where((Ticket.issued_at >= period.start) & (Ticket.issued_at < period.end)))
+    if service_id is not None:
+        q = q.where(Ticket.service == service_id)
+    if booth_id is not None:
+        q = q.where(Ticket.booth == booth_id)
+    if officer_id is not None:
+        q = q.where(Ticket.served_by == officer_id)
+    if unit_ids is not None:
+        q = q.where(Ticket.service.in_(Service.select(Service.id).where(Service.unit.in_(list(unit_ids)))))
+    return [kpi.TicketRow._make(r) for r in q.tuples().iterator()]
+
+
+# ---- the task report ------------------------------------------------------------------------
+
+def _unit_label(u: Unit) -> dict:
+    return {"code": u.code, "name": u.name, "echelon": u.echelon,
+            "parent": u.parent.code if u.parent_id else None}
+
+
+def task_report(staff: Staff, rng: Range, unit_code: str | None = None, service_code: str | None = None,
+                officer: str | None = None, with_trend: bool = True) -> dict:
+    """The contract: a row per unit (echelon-1 rows with their rollup), each with its trend."""
+    v = viewer(staff)
+    units = _unit_filter(v, unit_code)
+    service = _service(service_code)
+    person = _officer(v, officer)
+    now = clock.now()
+    period = rng.period()
+    ids = {u.id for u in units}
+    rows = task_rows(period, ids, service.id if service else None, person.id if person else None, now)
+    parts = kpi.group(rows, "unit_id")
+    empty = kpi.TaskRows([], [], [], [], [])
+    prev_parts: dict = {}
+    prev_rng = None
+    if with_trend:
+        prev_rng = Range(*kpi.previous_range(rng.first, rng.last))
+        prev_rows = task_rows(prev_rng.period(), ids, service.id if service else None,
+                              person.id if person else None, now)
+        prev_parts = kpi.group(prev_rows, "unit_id")
+    out = []
+    for u in units:
+        mine = parts.get(u.id, empty)
+        row = {**_unit_label(u), **kpi.task_figures(mine, period, now)}
+        if with_trend:
+            row["trend"] = kpi.trend(row, kpi.task_figures(prev_parts.get(u.id, empty), prev_rng.period(), now))
+        if u.echelon == 1:
+            merged = mine
+            for child in units:
+                if child.parent_id == u.id:
+                    merged = merged.plus(parts.get(child.id, empty))
+            row["rollup"] = kpi.task_figures(merged, period, now)
+        out.append(row)
+    return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "now": iso(now),
+            "previous": {"from": prev_rng.first.isoformat(), "to": prev_rng.last.isoformat()} if prev_rng else None,
+            "service": service.code if service else None, "officer": person.username if person else None,
+            "units": out}
+
+
+def task_breakdown(staff: Staff, rng: Range, by: str, unit_code: str | None = None) -> dict:
+    """The same figures per service or per officer, over the units in view."""
+    if by not in ("service", "officer"):
+        raise Invalid("'by' must be unit, service or officer")
+    v = viewer(staff)
+    units = _unit_filter(v, unit_code)
+    now, period = clock.now(), rng.period()
+    rows = task_rows(period, {u.id for u in units}, officer_id=v.staff.id if v.officer_only else None, now=now)
+    parts = kpi.group(rows, f"{by}_id")
+    if by == "service":
+        labels = {s.id: {"code": s.code, "name": s.name_id, "name_en": s.name_en} for s in Service.select()}
+    else:
+        labels = {s.id: {"code": s.username, "name": s.full_name} for s in
+                  Staff.select().where(Staff.id.in_(list(parts) or [0]))}
+    out = [{**labels[k], **kpi.task_figures(p, period, now)} for k, p in parts.items() if k in labels]
+    out.sort(key=lambda r: r["code"])
+    return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by, "rows": out}
+
+
+def twelve_months(staff: Staff, month: str | None = None, unit_code: str | None = None) -> dict:
+    """A 12-month line ending with `month` (default: this month) for a unit (with its children) or all."""
+    v = viewer(staff)
+    units = _unit_filter(v, unit_code)
+    last = month_range(month) if month else month_range(today().strftime("%Y-%m"))
+    now = clock.now()
+    first_month = last.first
+    for _ in range(11):
+        first_month = (first_month - dt.timedelta(days=1)).replace(day=1)
+    whole = Range(first_month, last.last)
+    rows = task_rows(whole.period(), {u.id for u in units},
+                     officer_id=v.staff.id if v.officer_only else None, now=now)
+    tickets = ticket_rows(whole.period(), unit_ids={u.id for u in units},
+                          officer_id=v.staff.id if v.officer_only else None)
+    points = []
+    m = first_month
+    while m <= last.first:
+        r = month_range(m.strftime("%Y-%m"))
+        f = kpi.task_figures(rows, r.period(), now)
+        vf = kpi.visitor_figures(tickets, r.period(), wait_target_s())
+        points.append({"month": m.strftime("%Y-%m"), "received": f["received"],
+                       "picked_in_time_pct": f["picked_in_time_pct"], "completed": f["completed"],
+                       "completed_in_sop_pct": f["completed_in_sop_pct"], "breaches": f["breaches"],
+                       "completion_days_p50": f["completion_days_p50"], "issued": vf["issued"],
+                       "within_target_pct": vf["within_target_pct"]})
+        m = r.last + dt.timedelta(days=1)
+    return {"unit": unit_code, "months": points}
+
+
+# ---- the visitor report ---------------------------------------------------------------------
+
+def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: str | None = None,
+                   unit_code: str | None = None) -> dict:
+    if by not in ("service", "booth", "officer"):
+        raise Invalid("'by' must be service, booth or officer")
+    v = viewer(staff)
+    service = _service(service_code)
+    unit_ids = None if (v.staff.role in EVERYTHING and not unit_code) else {u.id for u in _unit_filter(v, unit_code)}
+    if v.officer_only:
+        unit_ids = None
+    period = rng.period()
+    target = wait_target_s()
+    tickets = ticket_rows(period, service.id if service else None,
+                          officer_id=v.staff.id if v.officer_only else None, unit_ids=unit_ids)
+    key = {"service": "service_id", "booth": "booth_id", "officer": "officer_id"}[by]
+    if by == "service":
+        labels = {s.id: {"code": s.code, "name": s.name_id, "name_en": s.name_en} for s in Service.select()}
+    elif by == "booth":
+        labels = {b.id: {"code": str(b.number), "name": b.label} for b in Booth.select()}
+    else:
+        labels = {s.id: {"code": s.username, "name": s.full_name} for s in Staff.select()}
+    rows = [{**labels[k], **kpi.visitor_figures(ts, period, target)}
+            for k, ts in kpi.visitor_groups(tickets, key).items() if k in labels]
+    rows.sort(key=lambda r: (len(r["code"]), r["code"]) if by == "booth" else r["code"])
+    caps = {s.id: s.daily_cap for s in Service.select(Service.id, Service.daily_cap)}
+    codes = {s.id: s.code for s in Service.select(Service.id, Service.code)}
+    return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by,
+            "target_minutes": round(target / 60, 1),
+            "total": kpi.visitor_figures(tickets, period, target), "rows": rows,
+            "heat_map": kpi.heat_map(tickets, period, actions.office.timezone),
+            "cap_days": [{"service": codes[s], "day": d.isoformat()} for s, d in kpi.cap_days(tickets, period, caps)]}
+
+
+# ---- drill-downs ------------------------------------------------------------------------------
+
+def drill(staff: Staff, rng: Range, figure: str, unit_code: str | None = None, service_code: str | None = None,
+          officer: str | None = None, rollup: bool = False, booth: int | None = None) -> dict:
+    """Exactly the tasks (or tickets) a figure counts, with what makes them count."""
+    v = viewer(staff)
+    service = _service(service_code)
+    person = _officer(v, officer)
+    now, period = clock.now(), rng.period()
+    if figure in kpi.TASK_FIGURES:
+        units = _unit_filter(v, unit_code)
+        if unit_code and not rollup:
+            units = units[:1]
+        rows = task_rows(period, {u.id for u in units}, service.id if service else None,
+                         person.id if person else None, now)
+        items = [_task_item(kpi.TASK_FIGURES[figure][0], r) for r in kpi.task_drill(figure, rows, period, now)]
+    elif figure in kpi.VISITOR_FIGURES:
+        unit_ids = {u.id for u in _unit_filter(v, unit_code)} if (unit_code or v.staff.role == "supervisor") else None
+        booth_row = Booth.get_or_none(Booth.number == booth) if booth is not None else None
+        tickets = ticket_rows(period, service.id if service else None, booth_row.id if booth_row else None,
+                              person.id if person else None, unit_ids)
+        items = [_ticket_item(t) for t in kpi.visitor_drill(figure, tickets, period, wait_target_s())]
+    else:
+        raise Invalid(f"unknown figure {figure!r}: one of "
+                      f"{', '.join([*kpi.TASK_FIGURES, *kpi.VISITOR_FIGURES])}")
+    items.sort(key=lambda i: (i.get("at") or "", i["id"]))
+    return {"figure": figure, "from": rng.first.isoformat(), "to": rng.last.isoformat(), "count": len(items),
+            "rows": items}
+
+
+_codes: dict = {}
+
+
+def _code(model, row_id, attr="code"):
+    if row_id is None:
+        return None
+    key = (model.__name__, row_id)
+    if key not in _codes:
+        row = model.get_or_none(model.id == row_id)
+        _codes[key] = getattr(row, attr) if row else None
+    return _codes[key]
+
+
+def _task_item(kind: str, r) -> dict:
+    task = Task.get_by_id(r.task_id if kind in ("hop", "alert", "doc") else r.id)
+    item = {"id": r.id, "kind": kind, "task_id": task.id, "summary": task.summary,
+            "service": Service.get_by_id(task.service_id).code, "status": task.status,
+            "unit": _code(Unit, r.unit_id)}
+    if kind == "hop":
+        item.update(at=iso(r.sent_at), position=r.position, due_at=iso(r.due_at), picked_at=iso(r.picked_at),
+                    pickup_minutes=None if (m := kpi.pickup_minutes(r)) is None else round(m, 1),
+                    outcome=kpi.hop_outcome(r))
+    elif kind == "alert":
+        item.update(at=iso(r.created_at), level=r.level, hop_id=r.hop_id)
+    elif kind == "doc":
+        item.update(at=iso(r.created_at))
+    else:
+        item.update(at=iso(r.completed_at or r.created_at), created_at=iso(r.created_at),
+                    completion_due_at=iso(r.completion_due_at), paused_hours=round(r.paused_s / 3600, 2))
+        if kind == "completed":
+            item.update(completion_days=None if (d := kpi.completion_days(r)) is None else round(d, 2),
+                        outcome=kpi.completion_outcome(r))
+        else:
+            item.update(age_days=round(r.age_s / r.day_s, 2))
+    return item
+
+
+def _ticket_item(t: kpi.TicketRow) -> dict:
+    wait = (t.first_called_at - t.issued_at).total_seconds() / 60 if t.first_called_at else None
+    return {"id": t.id, "kind": "ticket", "number": Ticket.get_by_id(t.id).number,
+            "service": _code(Service, t.service_id), "issued_for": _code(Service, t.issued_for_id),
+            "booth": _code(Booth, t.booth_id, "number"), "officer": _code(Staff, t.officer_id, "username"),
+            "priority": t.priority, "outcome": t.outcome, "at": iso(t.issued_at),
+            "first_called_at": iso(t.first_called_at), "wait_minutes": None if wait is None else round(wait, 1)}
+
+
+# ---- today, for the supervisor's live tiles -----------------------------------------------
+
+def today_tiles(staff: Staff) -> dict:
+    v = viewer(staff)
+    ids = [u.id for u in v.units]
+    now = clock.now()
+    day = today()
+    services = Service.select(Service.id).where(Service.unit.in_(ids))
+    tickets = Ticket.select().where((Ticket.business_day == day) & Ticket.service.in_(services))
+    waiting = tickets.where(Ticket.status == "waiting").count()
+    called = tickets.where(Ticket.first_called_at.is_null(False)).count()
+    open_tasks = Task.select().where(Task.status.in_(("open", "waiting")) & Task.unit.in_(ids))
+    pending = TaskHop.select().where(TaskHop.picked_at.is_null() & TaskHop.closed_at.is_null()
+                                     & TaskHop.to_unit.in_(ids) & TaskHop.due_at.is_null(False))
+    near = pending.where((TaskHop.warn_at <= now) & (TaskHop.due_at > now)).count()
+    start = Range(day, day).period().start
+    breaches = (Alert.select().join(TaskHop).where((Alert.level == "breach") & (Alert.created_at >= start)
+                                                   & TaskHop.to_unit.in_(ids)).count())
+    return {"now": iso(now), "day": day.isoformat(), "waiting": waiting, "called": called,
+            "tasks_open": open_tasks.count(), "near_breach": near, "breaches": breaches}
