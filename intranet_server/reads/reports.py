@@ -202,7 +202,7 @@ def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: 
         bq = bq.where(Task.assignee == officer_id)
 
     hops = [kpi.HopRow._make(r) for r in hq.tuples().iterator()]
-    alerts = [kpi.AlertRow._make(r) for r in aq.tuples().iterator()]
+    alerts = [kpi.AlertRow(*r) for r in aq.tuples().iterator()]
     completed = [kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in cq.tuples().iterator()]
     docs = [kpi.DocRow._make(r) for r in dq.tuples().iterator()]
     backlog = []
