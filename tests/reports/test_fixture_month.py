@@ -135,3 +135,21 @@ def test_bad_input_is_a_422(report_client, march):
     assert client.get("/api/v1/reports/tasks?color=blue").get_json()["error"] == "invalid"
     assert client.get("/api/v1/reports/drill?figure=nonsense").status_code == 422
     assert client.get("/api/v1/reports/tasks?unit=NOPE").status_code == 404
+
+
+def test_every_figure_drills_down_to_exactly_its_rows(report_client, march):
+    """Through the API, for every unit of the scope and every counted figure: the drill-down's row count
+    is the figure (the rollup's too), and the visitor figures per service likewise."""
+    from intranet_server.rules import kpi
+    client = login(report_client, "sup-phijsk")
+    report = client.get(f"/api/v1/reports/tasks?{MARCH}&unit=PHIJSK").get_json()
+    for u in report["units"]:
+        for scope, figures in [("", u)] + ([("1", u["rollup"])] if "rollup" in u else []):
+            for name in kpi.COUNT_FIELDS:
+                d = client.get(f"/api/v1/reports/drill?{MARCH}&unit={u['code']}&figure={name}&rollup={scope or 0}")
+                assert d.get_json()["count"] == figures[name], (u["code"], scope, name)
+    v = client.get(f"/api/v1/reports/visitors?{MARCH}").get_json()
+    for r in v["rows"]:
+        for name in ("issued", "served", "no_show", "transferred", "priority", "called_within_target"):
+            d = client.get(f"/api/v1/reports/drill?{MARCH}&service={r['code']}&figure={name}").get_json()
+            assert d["count"] == r[name], (r["code"], name)
