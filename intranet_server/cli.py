@@ -388,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer", help="printer spec")
     p.add_argument("--windowed", action="store_true", help="not full screen (for trying it out)")
     p.set_defaults(func=cmd_kiosk)
+
+    from intranet_server.reports.cli import add_parser as add_report_parser
+    add_report_parser(sub)
     return parser
 
 

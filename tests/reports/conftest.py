@@ -18,6 +18,8 @@ def _open(settings: dict, prepare: bool = True):
     from intranet_server.app import office_from_settings
     if prepare:
         prepare_database(settings["database"]["url"])
+    else:
+        db.connect(settings["database"]["url"])
     actions.configure(office_from_settings(settings))
     sla.configure(settings)
     report_reads.configure(settings.get("reports"))
