@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from peewee import fn
+
 from db.models import Booth, Service, Staff, Ticket, Unit
 from db.task_models import Alert, Task, TaskHop, TaskMessage
 from intranet_server import actions, clock
@@ -50,7 +52,7 @@ class Range:
         zone = ZoneInfo(actions.office.timezone)
         start = dt.datetime.combine(self.first, dt.time(), zone).astimezone(dt.timezone.utc)
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.timezone.utc)
-        return kpi.Period(start, end)
+        return kpi.Period.of(start, end)
 
 
 def today() -> dt.date:
@@ -155,32 +157,90 @@ def _day_seconds(calendar) -> int:
     return int(calendar.weekly_hours.weekly_total().total_seconds() / len(days)) if days else 27000
 
 
+def _epoch(field):
+    """An instant column as whole seconds since the epoch (UTC; the columns hold naive UTC)."""
+    from db import is_postgres
+    if is_postgres():
+        return fn.FLOOR(fn.date_part("epoch", field)).cast("BIGINT")
+    return fn.strftime("%s", field).cast("INTEGER")
+
+
+def _raw(query) -> list[tuple]:
+    """The query's rows straight from the driver: no model rows, no per-cell conversion."""
+    from db.models import database
+    return database.execute(query).fetchall()
+
+
+def utc(seconds: int | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+
+
+class DayTotals:
+    """Working seconds between two instants of one calendar, with per-day totals summed once: the backlog's
+    ages span up to a year and there are thousands of them at ten times PTSA's volume."""
+
+    def __init__(self, calendar):
+        self.calendar = calendar
+        self.zone = ZoneInfo(calendar.tz)
+        self._prefix: dict[dt.date, int] = {}
+        self._first: dt.date | None = None
+
+    def _cumulative(self, day: dt.date) -> int:
+        """Working seconds of the whole days before `day`, from the first day asked for."""
+        if self._first is None or day < self._first:
+            self._first, self._prefix = day, {day: 0}
+        last = max(self._prefix)
+        total = self._prefix[last]
+        while last < day:
+            total += sum(int((e - s).total_seconds()) for s, e in self.calendar.intervals_on(last))
+            last += dt.timedelta(days=1)
+            self._prefix[last] = total
+        return self._prefix[day]
+
+    def between(self, a: dt.datetime, b: dt.datetime) -> int:
+        if b <= a:
+            return 0
+        da, db_ = a.astimezone(self.zone).date(), b.astimezone(self.zone).date()
+        if da == db_:
+            return int(self.calendar.working_time_between(a, b).total_seconds())
+        head = self.calendar.working_time_between(a, dt.datetime.combine(da + dt.timedelta(days=1), dt.time(),
+                                                                          self.zone))
+        tail = self.calendar.working_time_between(dt.datetime.combine(db_, dt.time(), self.zone), b)
+        self._cumulative(da)
+        middle = self._cumulative(db_) - self._cumulative(da + dt.timedelta(days=1))
+        return int(head.total_seconds()) + middle + int(tail.total_seconds())
+
+
 def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: int | None = None,
-              officer_id: int | None = None, now: dt.datetime | None = None) -> kpi.TaskRows:
-    """Every row a task figure of this period may count (unit_ids None: every unit)."""
+              officer_id: int | None = None, now: dt.datetime | None = None, backlog: bool = True) -> kpi.TaskRows:
+    """Every row a task figure of this period may count (unit_ids None: every unit). `period` is in epoch
+    seconds; the SQL ranges over the indexed instant columns."""
     now = now or clock.now()
+    lo, hi = utc(period.start), utc(period.end)
     book = calendars.book(now)
-    units = {u.id: u for u in Unit.select()}
     services = {s.id: s.unit_id for s in Service.select(Service.id, Service.unit)}
-    day_s = {uid: _day_seconds(book.for_unit(uid)) for uid in units}
+    day_s = {uid: _day_seconds(book.for_unit(uid)) for uid in set(services.values())}
 
     hq = (TaskHop.select(TaskHop.id, TaskHop.task, TaskHop.to_unit, Task.service, TaskHop.to_position,
-                         TaskHop.sent_at, TaskHop.due_at, TaskHop.picked_at, TaskHop.working_s, TaskHop.picked_by)
-          .join(Task).where((TaskHop.sent_at >= period.start) & (TaskHop.sent_at < period.end)
+                         _epoch(TaskHop.sent_at), _epoch(TaskHop.due_at), _epoch(TaskHop.picked_at), TaskHop.working_s,
+                         TaskHop.picked_by)
+          .join(Task).where((TaskHop.sent_at >= lo) & (TaskHop.sent_at < hi)
                             & TaskHop.to_position.in_(("p1", "p2")) & TaskHop.to_unit.is_null(False)))
-    aq = (Alert.select(Alert.id, Alert.task, Alert.hop, TaskHop.to_unit, Task.service, Alert.level, Alert.created_at)
+    aq = (Alert.select(Alert.id, Alert.task, Alert.hop, TaskHop.to_unit, Task.service, Alert.level,
+                       _epoch(Alert.created_at))
           .join(TaskHop).switch(Alert).join(Task)
-          .where((Alert.created_at >= period.start) & (Alert.created_at < period.end)))
+          .where((Alert.created_at >= lo) & (Alert.created_at < hi)))
     result_hop = TaskHop.alias("result_hop")
-    cq = (Task.select(Task.id, result_hop.from_unit, Task.service, Task.status, Task.created_at, Task.completed_at,
-                      Task.completion_due_at, Task.working_s, Task.paused_s, Task.completed_by)
+    cq = (Task.select(Task.id, result_hop.from_unit, Task.service, Task.status, _epoch(Task.created_at),
+                      _epoch(Task.completed_at), _epoch(Task.completion_due_at), Task.working_s, Task.paused_s,
+                      Task.completed_by)
           .join(result_hop, on=((result_hop.task == Task.id) & (result_hop.kind == "result")))
-          .where((Task.completed_at >= period.start) & (Task.completed_at < period.end)))
+          .where((Task.completed_at >= lo) & (Task.completed_at < hi)))
     dq = (TaskMessage.select(TaskMessage.id, TaskMessage.task, TaskHop.to_unit, Task.service,
-                             TaskMessage.created_at, TaskMessage.author)
+                             _epoch(TaskMessage.created_at), TaskMessage.author)
           .join(TaskHop).switch(TaskMessage).join(Task)
-          .where((TaskMessage.kind == "document_request") & (TaskMessage.created_at >= period.start)
-                 & (TaskMessage.created_at < period.end)))
+          .where((TaskMessage.kind == "document_request") & (TaskMessage.created_at >= lo)
+                 & (TaskMessage.created_at < hi)))
     bq = (Task.select(Task.id, Task.unit, Task.service, Task.status, Task.created_at, Task.completed_at,
                       Task.completion_due_at, Task.working_s, Task.paused_s, Task.assignee, Task.paused_at)
           .where(Task.status.in_(("open", "waiting")) & Task.unit.is_null(False)))
@@ -201,31 +261,35 @@ def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: 
         dq = dq.where(TaskMessage.author == officer_id)
         bq = bq.where(Task.assignee == officer_id)
 
-    hops = [kpi.HopRow._make(r) for r in hq.tuples().iterator()]
-    alerts = [kpi.AlertRow(*r) for r in aq.tuples().iterator()]
-    completed = [kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in cq.tuples().iterator()]
-    docs = [kpi.DocRow._make(r) for r in dq.tuples().iterator()]
-    backlog = []
-    for r in bq.tuples().iterator():
-        *fields, paused_at = r
-        owner = services.get(fields[2])
-        calendar = book.for_unit(owner)
-        paused_now = calendar.working_time_between(paused_at, now) if paused_at else dt.timedelta(0)
-        age = calendar.working_time_between(fields[4], now) - dt.timedelta(seconds=fields[8]) - paused_now
-        due = fields[6]
-        if due is not None and paused_now > dt.timedelta(0):
-            due = calendar.add_working_time(due, paused_now)   # the clock stands still while waiting
-        fields[6] = due
-        backlog.append(kpi.TaskRow(*fields, age_s=max(0, int(age.total_seconds())), day_s=day_s.get(owner, 27000)))
-    return kpi.TaskRows(hops, alerts, completed, docs, backlog)
+    hops = [kpi.HopRow._make(r) for r in _raw(hq)]
+    alerts = [kpi.AlertRow(*r) for r in _raw(aq)]
+    completed = [kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in _raw(cq)]
+    docs = [kpi.DocRow._make(r) for r in _raw(dq)]
+    rows = []
+    if backlog:
+        totals: dict[int, DayTotals] = {}
+        for t in bq.iterator():
+            owner = services.get(t.service_id)
+            if owner not in totals:
+                totals[owner] = DayTotals(book.for_unit(owner))
+            span = totals[owner]
+            paused_now = span.between(t.paused_at, now) if t.paused_at else 0
+            age = span.between(t.created_at, now) - t.paused_s - paused_now
+            due = t.completion_due_at
+            if due is not None and paused_now > 0:   # the clock stands still while waiting on the applicant
+                due = span.calendar.add_working_time(due, dt.timedelta(seconds=paused_now))
+            rows.append(kpi.TaskRow(t.id, t.unit_id, t.service_id, t.status, int(t.created_at.timestamp()), None,
+                                    None if due is None else int(due.timestamp()), t.working_s, t.paused_s,
+                                    t.assignee_id, age_s=max(0, age), day_s=day_s.get(owner, 27000)))
+    return kpi.TaskRows(hops, alerts, completed, docs, rows)
 
 
 def ticket_rows(period: kpi.Period, service_id: int | None = None, booth_id: int | None = None,
                 officer_id: int | None = None, unit_ids: set[int] | None = None) -> list[kpi.TicketRow]:
     q = (Ticket.select(Ticket.id, Ticket.service, Ticket.issued_for, Ticket.booth, Ticket.served_by, Ticket.priority,
-                       Ticket.outcome, Ticket.business_day, Ticket.issued_at, Ticket.first_called_at,
-                       Ticket.started_at, Ticket.finished_at)
-         .where((Ticket.issued_at >= period.start) & (Ticket.issued_at < period.end)))
+                       Ticket.outcome, Ticket.business_day.cast("TEXT"), _epoch(Ticket.issued_at),
+                       _epoch(Ticket.first_called_at), _epoch(Ticket.started_at), _epoch(Ticket.finished_at))
+         .where((Ticket.issued_at >= utc(period.start)) & (Ticket.issued_at < utc(period.end))))
     if service_id is not None:
         q = q.where(Ticket.service == service_id)
     if booth_id is not None:
@@ -234,7 +298,7 @@ def ticket_rows(period: kpi.Period, service_id: int | None = None, booth_id: int
         q = q.where(Ticket.served_by == officer_id)
     if unit_ids is not None:
         q = q.where(Ticket.service.in_(Service.select(Service.id).where(Service.unit.in_(list(unit_ids)))))
-    return [kpi.TicketRow._make(r) for r in q.tuples().iterator()]
+    return [kpi.TicketRow._make(r) for r in _raw(q)]
 
 
 # ---- the task report ------------------------------------------------------------------------
@@ -254,6 +318,7 @@ def task_report(staff: Staff, rng: Range, unit_code: str | None = None, service_
     now = clock.now()
     period = rng.period()
     ids = {u.id for u in units}
+    ts = int(now.timestamp())
     rows = task_rows(period, ids, service.id if service else None, person.id if person else None, now)
     parts = kpi.group(rows, "unit_id")
     empty = kpi.TaskRows([], [], [], [], [])
@@ -262,20 +327,20 @@ def task_report(staff: Staff, rng: Range, unit_code: str | None = None, service_
     if with_trend:
         prev_rng = Range(*kpi.previous_range(rng.first, rng.last))
         prev_rows = task_rows(prev_rng.period(), ids, service.id if service else None,
-                              person.id if person else None, now)
+                              person.id if person else None, now, backlog=False)
         prev_parts = kpi.group(prev_rows, "unit_id")
     out = []
     for u in units:
         mine = parts.get(u.id, empty)
-        row = {**_unit_label(u), **kpi.task_figures(mine, period, now)}
+        row = {**_unit_label(u), **kpi.task_figures(mine, period, ts)}
         if with_trend:
-            row["trend"] = kpi.trend(row, kpi.task_figures(prev_parts.get(u.id, empty), prev_rng.period(), now))
+            row["trend"] = kpi.trend(row, kpi.task_figures(prev_parts.get(u.id, empty), prev_rng.period(), ts))
         if u.echelon == 1:
             merged = mine
             for child in units:
                 if child.parent_id == u.id:
                     merged = merged.plus(parts.get(child.id, empty))
-            row["rollup"] = kpi.task_figures(merged, period, now)
+            row["rollup"] = kpi.task_figures(merged, period, ts)
         out.append(row)
     return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "now": iso(now),
             "previous": {"from": prev_rng.first.isoformat(), "to": prev_rng.last.isoformat()} if prev_rng else None,
@@ -290,6 +355,7 @@ def task_breakdown(staff: Staff, rng: Range, by: str, unit_code: str | None = No
     v = viewer(staff)
     units = _unit_filter(v, unit_code)
     now, period = clock.now(), rng.period()
+    ts = int(now.timestamp())
     rows = task_rows(period, {u.id for u in units}, officer_id=v.staff.id if v.officer_only else None, now=now)
     parts = kpi.group(rows, f"{by}_id")
     if by == "service":
@@ -297,7 +363,7 @@ def task_breakdown(staff: Staff, rng: Range, by: str, unit_code: str | None = No
     else:
         labels = {s.id: {"code": s.username, "name": s.full_name} for s in
                   Staff.select().where(Staff.id.in_(list(parts) or [0]))}
-    out = [{**labels[k], **kpi.task_figures(p, period, now)} for k, p in parts.items() if k in labels]
+    out = [{**labels[k], **kpi.task_figures(p, period, ts)} for k, p in parts.items() if k in labels]
     out.sort(key=lambda r: r["code"])
     return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by, "rows": out}
 
@@ -313,14 +379,15 @@ def twelve_months(staff: Staff, month: str | None = None, unit_code: str | None 
         first_month = (first_month - dt.timedelta(days=1)).replace(day=1)
     whole = Range(first_month, last.last)
     rows = task_rows(whole.period(), {u.id for u in units},
-                     officer_id=v.staff.id if v.officer_only else None, now=now)
+                     officer_id=v.staff.id if v.officer_only else None, now=now, backlog=False)
+    ts = int(now.timestamp())
     tickets = ticket_rows(whole.period(), unit_ids={u.id for u in units},
                           officer_id=v.staff.id if v.officer_only else None)
     points = []
     m = first_month
     while m <= last.first:
         r = month_range(m.strftime("%Y-%m"))
-        f = kpi.task_figures(rows, r.period(), now)
+        f = kpi.task_figures(rows, r.period(), ts)
         vf = kpi.visitor_figures(tickets, r.period(), wait_target_s())
         points.append({"month": m.strftime("%Y-%m"), "received": f["received"],
                        "picked_in_time_pct": f["picked_in_time_pct"], "completed": f["completed"],
@@ -361,8 +428,8 @@ def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: 
     return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by,
             "target_minutes": round(target / 60, 1),
             "total": kpi.visitor_figures(tickets, period, target), "rows": rows,
-            "heat_map": kpi.heat_map(tickets, period, actions.office.timezone),
-            "cap_days": [{"service": codes[s], "day": d.isoformat()} for s, d in kpi.cap_days(tickets, period, caps)]}
+            "heat_map": kpi.heat_map(tickets, period, kpi.utc_offset_s(actions.office.timezone)),
+            "cap_days": [{"service": codes[s], "day": d} for s, d in kpi.cap_days(tickets, period, caps)]}
 
 
 # ---- drill-downs ------------------------------------------------------------------------------
@@ -374,19 +441,31 @@ def drill(staff: Staff, rng: Range, figure: str, unit_code: str | None = None, s
     service = _service(service_code)
     person = _officer(v, officer)
     now, period = clock.now(), rng.period()
+    _codes.clear()   # codes by id, for this answer only
     if figure in kpi.TASK_FIGURES:
         units = _unit_filter(v, unit_code)
         if unit_code and not rollup:
             units = units[:1]
+        ts = int(now.timestamp())
         rows = task_rows(period, {u.id for u in units}, service.id if service else None,
                          person.id if person else None, now)
-        items = [_task_item(kpi.TASK_FIGURES[figure][0], r) for r in kpi.task_drill(figure, rows, period, now)]
+        kind = kpi.TASK_FIGURES[figure][0]
+        counted = kpi.task_drill(figure, rows, period, ts)
+        ids = {r.task_id if kind in ("hop", "alert", "doc") else r.id for r in counted}
+        tasks = {t[0]: t for t in _raw(Task.select(Task.id, Task.summary, Task.service, Task.status)
+                                       .where(Task.id.in_(list(ids) or [0])))}
+        items = [_task_item(kind, r, tasks) for r in counted]
     elif figure in kpi.VISITOR_FIGURES:
         unit_ids = {u.id for u in _unit_filter(v, unit_code)} if (unit_code or v.staff.role == "supervisor") else None
         booth_row = Booth.get_or_none(Booth.number == booth) if booth is not None else None
         tickets = ticket_rows(period, service.id if service else None, booth_row.id if booth_row else None,
                               person.id if person else None, unit_ids)
-        items = [_ticket_item(t) for t in kpi.visitor_drill(figure, tickets, period, wait_target_s())]
+        counted = kpi.visitor_drill(figure, tickets, period, wait_target_s())
+        numbers = dict(_raw(Ticket.select(Ticket.id, Ticket.number).where(
+            Ticket.id.in_([t.id for t in counted] or [0])))) if len(counted) < 5000 else {
+            i: n for i, n in _raw(Ticket.select(Ticket.id, Ticket.number).where(
+                (Ticket.issued_at >= utc(period.start)) & (Ticket.issued_at < utc(period.end))))}
+        items = [_ticket_item(t, numbers) for t in counted]
     else:
         raise Invalid(f"unknown figure {figure!r}: one of "
                       f"{', '.join([*kpi.TASK_FIGURES, *kpi.VISITOR_FIGURES])}")
@@ -408,22 +487,22 @@ def _code(model, row_id, attr="code"):
     return _codes[key]
 
 
-def _task_item(kind: str, r) -> dict:
-    task = Task.get_by_id(r.task_id if kind in ("hop", "alert", "doc") else r.id)
-    item = {"id": r.id, "kind": kind, "task_id": task.id, "summary": task.summary,
-            "service": Service.get_by_id(task.service_id).code, "status": task.status,
-            "unit": _code(Unit, r.unit_id)}
+def _task_item(kind: str, r, tasks: dict) -> dict:
+    task_id, summary, service_id, status = tasks[r.task_id if kind in ("hop", "alert", "doc") else r.id]
+    item = {"id": r.id, "kind": kind, "task_id": task_id, "summary": summary,
+            "service": _code(Service, service_id), "status": status, "unit": _code(Unit, r.unit_id)}
     if kind == "hop":
-        item.update(at=iso(r.sent_at), position=r.position, due_at=iso(r.due_at), picked_at=iso(r.picked_at),
+        item.update(at=iso(utc(r.sent_at)), position=r.position, due_at=iso(utc(r.due_at)),
+                    picked_at=iso(utc(r.picked_at)),
                     pickup_minutes=None if (m := kpi.pickup_minutes(r)) is None else round(m, 1),
                     outcome=kpi.hop_outcome(r))
     elif kind == "alert":
-        item.update(at=iso(r.created_at), level=r.level, hop_id=r.hop_id)
+        item.update(at=iso(utc(r.created_at)), level=r.level, hop_id=r.hop_id)
     elif kind == "doc":
-        item.update(at=iso(r.created_at))
+        item.update(at=iso(utc(r.created_at)))
     else:
-        item.update(at=iso(r.completed_at or r.created_at), created_at=iso(r.created_at),
-                    completion_due_at=iso(r.completion_due_at), paused_hours=round(r.paused_s / 3600, 2))
+        item.update(at=iso(utc(r.completed_at or r.created_at)), created_at=iso(utc(r.created_at)),
+                    completion_due_at=iso(utc(r.completion_due_at)), paused_hours=round(r.paused_s / 3600, 2))
         if kind == "completed":
             item.update(completion_days=None if (d := kpi.completion_days(r)) is None else round(d, 2),
                         outcome=kpi.completion_outcome(r))
@@ -432,13 +511,13 @@ def _task_item(kind: str, r) -> dict:
     return item
 
 
-def _ticket_item(t: kpi.TicketRow) -> dict:
-    wait = (t.first_called_at - t.issued_at).total_seconds() / 60 if t.first_called_at else None
-    return {"id": t.id, "kind": "ticket", "number": Ticket.get_by_id(t.id).number,
+def _ticket_item(t: kpi.TicketRow, numbers: dict) -> dict:
+    wait = None if (w := kpi.wait_s(t)) is None else w / 60
+    return {"id": t.id, "kind": "ticket", "number": numbers.get(t.id),
             "service": _code(Service, t.service_id), "issued_for": _code(Service, t.issued_for_id),
             "booth": _code(Booth, t.booth_id, "number"), "officer": _code(Staff, t.officer_id, "username"),
-            "priority": t.priority, "outcome": t.outcome, "at": iso(t.issued_at),
-            "first_called_at": iso(t.first_called_at), "wait_minutes": None if wait is None else round(wait, 1)}
+            "priority": t.priority, "outcome": t.outcome, "at": iso(utc(t.issued_at)),
+            "first_called_at": iso(utc(t.first_called_at)), "wait_minutes": None if wait is None else round(wait, 1)}
 
 
 # ---- today, for the supervisor's live tiles -----------------------------------------------

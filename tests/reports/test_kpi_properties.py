@@ -9,14 +9,15 @@ from hypothesis import strategies as st
 
 from intranet_server.rules import kpi
 
-T0 = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
-PERIOD = kpi.Period(T0 + dt.timedelta(days=2), T0 + dt.timedelta(days=20))
-NOW = T0 + dt.timedelta(days=25)
+T0 = int(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc).timestamp())
+DAY = 86400
+PERIOD = kpi.Period(T0 + 2 * DAY, T0 + 20 * DAY)
+NOW = T0 + 25 * DAY
 minutes = st.integers(min_value=0, max_value=60 * 24 * 28)
 
 
 def _t(m):
-    return None if m is None else T0 + dt.timedelta(minutes=m)
+    return None if m is None else T0 + 60 * m
 
 
 @st.composite
@@ -46,7 +47,7 @@ def task_rows(draw):
     n = draw(st.integers(0, 25))
     hs = [draw(hops(i)) for i in range(n)]
     alerts = [kpi.AlertRow(i, h.task_id, h.id, h.unit_id, h.service_id, draw(st.sampled_from(kpi_levels)),
-                           h.sent_at + dt.timedelta(minutes=20)) for i, h in enumerate(hs) if draw(st.booleans())]
+                           h.sent_at + 20 * 60) for i, h in enumerate(hs) if draw(st.booleans())]
     done = [draw(tasks(100 + i)) for i in range(draw(st.integers(0, 15)))]
     docs = [kpi.DocRow(i, t.id, t.unit_id, t.service_id, t.created_at, None) for i, t in enumerate(done)
             if draw(st.booleans())]
@@ -67,7 +68,7 @@ def tickets(draw):
         svc = draw(st.integers(1, 3))
         out.append(kpi.TicketRow(i, svc, draw(st.sampled_from([svc, svc % 3 + 1])), draw(st.integers(1, 3)),
                                  draw(st.integers(1, 4)), draw(st.sampled_from([None, "lansia", "anak"])), outcome,
-                                 _t(issued).date(), _t(issued), None if called is None else _t(issued + called),
+                                 str(dt.date.fromtimestamp(_t(issued) // DAY * DAY)), _t(issued), None if called is None else _t(issued + called),
                                  None if called is None else _t(issued + called + 1),
                                  None if called is None else _t(issued + called + 12)))
     return out
@@ -112,9 +113,16 @@ def test_visitor_figures_add_up(ts, target):
     assert f["served"] + f["no_show"] <= f["issued"]
     for name in kpi.VISITOR_FIGURES:
         assert len(kpi.visitor_drill(name, ts, PERIOD, target)) == f[name]
-    assert sum(map(sum, kpi.heat_map(ts, PERIOD, "Asia/Jakarta"))) == f["issued"]
+    assert sum(map(sum, kpi.heat_map(ts, PERIOD, 7 * 3600))) == f["issued"]
     by_service = kpi.visitor_groups(ts, "service_id")
     assert sum(kpi.visitor_figures(g, PERIOD, target)["issued"] for g in by_service.values()) == f["issued"]
+
+
+def test_heat_map_uses_local_weekday_and_hour():
+    monday_0830_wib = int(dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.timezone.utc).timestamp())
+    t = kpi.TicketRow(1, 1, 1, None, None, None, None, "2026-03-02", monday_0830_wib, None, None, None)
+    grid = kpi.heat_map([t], kpi.Period(monday_0830_wib, monday_0830_wib + 1), 7 * 3600)
+    assert grid[0][8] == 1 and sum(map(sum, grid)) == 1
 
 
 def test_percentile_is_nearest_rank():
