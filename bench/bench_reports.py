@@ -51,7 +51,7 @@ def build(n_tickets: int, n_tasks: int, seed: int = 10) -> dict:
     p2_of = {s.unit_id: s.id for s in Staff.select().where(Staff.role == "p2")}
     started = time.perf_counter()
     rows, counters = [], {}
-    for i in range(n_tickets):
+    for _ in range(n_tickets):
         day = rnd.choice(days)
         svc = rnd.choice(services)
         seq = counters[(svc.id, day)] = counters.get((svc.id, day), 0) + 1
@@ -61,9 +61,11 @@ def build(n_tickets: int, n_tasks: int, seed: int = 10) -> dict:
         rows.append(dict(issued_for=svc.id, service=svc.id, business_day=day, seq=seq,
                          number=f"{svc.prefix}{seq % 1000:03d}", priority=rnd.choice([None] * 9 + ["lansia"]),
                          status={"served": "done"}.get(outcome, outcome), issued_at=issued, arrived_at=issued,
-                         called_at=called, first_called_at=called, started_at=called and called + dt.timedelta(minutes=1),
-                         finished_at=called and outcome == "served" and called + dt.timedelta(minutes=rnd.randint(3, 30))
-                         or None, booth=rnd.choice(booths).id, served_by=rnd.choice(p0s).id if called else None,
+                         called_at=called, first_called_at=called,
+                         started_at=called and called + dt.timedelta(minutes=1),
+                         finished_at=(called + dt.timedelta(minutes=rnd.randint(3, 30))
+                                      if called and outcome == "served" else None),
+                         booth=rnd.choice(booths).id, served_by=rnd.choice(p0s).id if called else None,
                          outcome=outcome))
     with db.database.atomic():
         for chunk in range(0, len(rows), 2000):
@@ -95,12 +97,14 @@ def build(n_tickets: int, n_tasks: int, seed: int = 10) -> dict:
                 [("p1", e1, created, p1_pick, 15), ("p2", e2, sent2, p2_pick, 30)], start=1):
             hop_id = len(hops) + 1
             hops.append(dict(id=hop_id, task=tid, seq=seq, kind="send" if seq == 1 else "forward",
-                             from_position="p0" if seq == 1 else "p1", to_position=pos, from_unit=None if seq == 1 else e1,
+                             from_position="p0" if seq == 1 else "p1", to_position=pos,
+                             from_unit=None if seq == 1 else e1,
                              to_unit=unit, sent_at=sent, target_s=target * 60,
-                             warn_at=sent + dt.timedelta(minutes=target * 0.8), due_at=sent + dt.timedelta(minutes=target),
+                             warn_at=sent + dt.timedelta(minutes=target * 0.8),
+                             due_at=sent + dt.timedelta(minutes=target),
                              escalate_at=sent + dt.timedelta(minutes=target * 2),
-                             picked_at=sent + dt.timedelta(minutes=pick), picked_by=p1_of.get(e1) if seq == 1 else
-                             p2_of.get(e2), working_s=int(pick * 60)))
+                             picked_at=sent + dt.timedelta(minutes=pick),
+                             picked_by=p1_of.get(e1) if seq == 1 else p2_of.get(e2), working_s=int(pick * 60)))
             if pick > target:
                 for level in ("warning", "breach") + (("escalation",) if pick > 2 * target else ()):
                     alerts.append(dict(hop=hop_id, task=tid, level=level, unit=unit, deadline=sent,

@@ -68,7 +68,8 @@ def tickets(draw):
         svc = draw(st.integers(1, 3))
         out.append(kpi.TicketRow(i, svc, draw(st.sampled_from([svc, svc % 3 + 1])), draw(st.integers(1, 3)),
                                  draw(st.integers(1, 4)), draw(st.sampled_from([None, "lansia", "anak"])), outcome,
-                                 str(dt.date.fromtimestamp(_t(issued) // DAY * DAY)), _t(issued), None if called is None else _t(issued + called),
+                                 str(dt.date.fromtimestamp(_t(issued) // DAY * DAY)), _t(issued),
+                                 None if called is None else _t(issued + called),
                                  None if called is None else _t(issued + called + 1),
                                  None if called is None else _t(issued + called + 12)))
     return out
