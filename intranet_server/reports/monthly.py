@@ -132,13 +132,18 @@ def send_monthly(now: dt.datetime | None = None) -> list[Outbox]:
 
 
 def next_run(now: dt.datetime) -> dt.datetime:
-    """The opening of the first working day of next month (the office's calendar)."""
+    """The opening of the next first working day of a month (this month's if still ahead)."""
     calendar = _office_calendar(now)
-    local = now.astimezone(ZoneInfo(actions.office.timezone)).date()
-    nxt = (local.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    day = first_working_day(nxt.year, nxt.month, calendar)
-    opening = calendar.intervals_on(day)
-    return opening[0][0] if opening else dt.datetime.combine(day, dt.time(), ZoneInfo(actions.office.timezone))
+    zone = ZoneInfo(actions.office.timezone)
+    month = now.astimezone(zone).date().replace(day=1)
+    for _ in range(2):
+        day = first_working_day(month.year, month.month, calendar)
+        spans = calendar.intervals_on(day)
+        opening = spans[0][0] if spans else dt.datetime.combine(day, dt.time(), zone)
+        if opening > now:
+            return opening
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return opening
 
 
 class MonthlyMailer(Loop):
