@@ -77,3 +77,22 @@ def test_pak_hendra_closes_march(server, browser, artifacts):  # noqa: F811
     assert "Tren 12 bulan" in text
     (artifacts / "reports-monthly-PHIJSK-2026-03.pdf").write_bytes(open(info.value.path(), "rb").read())
     assert errors == []
+
+
+def test_supervisor_tiles_follow_the_day_live(live_server, browser, artifacts):  # noqa: F811
+    import requests
+    token = live_server.kiosk_token("lobby")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(live_server.url + "/login")
+    page.fill("#username", "sup-phijsk-pk")
+    page.fill("#password", "demo12345")
+    page.click("#login-submit")
+    page.wait_for_url("**/supervisor")
+    page.wait_for_function("document.querySelector('[data-tile=waiting] b').textContent === '0'")
+    for _ in range(2):
+        r = requests.post(live_server.url + "/api/v1/tickets", json={"service": "PP"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert r.status_code == 201, r.text
+    page.wait_for_function("document.querySelector('[data-tile=waiting] b').textContent === '2'", timeout=15000)
+    assert page.inner_text("[data-tile=called] b") == "0"
+    page.screenshot(path=str(artifacts / "reports-supervisor-tiles.png"))
