@@ -65,7 +65,7 @@ def cmd_init(args) -> int:
                 roles[role] = roles.get(role, 0) + 1
             print("demo staff: " + ", ".join(f"{n} {r}" for r, n in roles.items()))
             print(f"demo logins (password {args.demo_password!r}): p0-01..p0-09 (booths), "
-                  "p1-01..p1-14, p2-01..p2-33, sup-<unit code> (e.g. sup-phijsk-pk), admin")
+                  "p1-01..p1-14, p2-01..p2-33, sup-<unit code> (e.g. sup-phijsk-pk), admin, pimpinan")
     return 0
 
 
