@@ -24,6 +24,7 @@ from intranet_server.rules.durations import parse_duration
 VIEWERS = ("supervisor", "admin", "pimpinan", "p0", "p1", "p2")
 EVERYTHING = ("admin", "pimpinan")
 MAX_DAYS = 400
+TREND_MAX_DAYS = 93   # a month or a quarter has a trend; a year is compared through the 12-month line
 DEFAULTS = {"wait_target": "15m", "monthly_email": False}
 _settings: dict = dict(DEFAULTS)
 
@@ -346,6 +347,7 @@ def task_report(staff: Staff, rng: Range, unit_code: str | None = None, service_
     empty = kpi.TaskRows([], [], [], [], [])
     prev_parts: dict = {}
     prev_rng = None
+    with_trend = with_trend and (rng.last - rng.first).days < TREND_MAX_DAYS
     if with_trend:
         prev_rng = Range(*kpi.previous_range(rng.first, rng.last))
         prev_rows = task_rows(prev_rng.period(), ids, service.id if service else None,

@@ -35,3 +35,6 @@ def test_pages_render_in_both_languages(client):
     bad = client.get("/reports?from=2026-11-10&to=2026-11-01").get_data(as_text=True)
     assert "&#39;to&#39; is before &#39;from&#39;" in bad or "'to' is before 'from'" in bad
     assert "live-tiles" in client.get("/supervisor").get_data(as_text=True)
+    year = client.get("/reports?from=2025-12-01&to=2026-11-30")     # a year: no trend, the 12-month line
+    assert year.status_code == 200 and "<svg" in year.get_data(as_text=True)
+    assert client.get("/api/v1/reports/tasks?from=2025-12-01&to=2026-11-30").get_json()["previous"] is None
