@@ -213,6 +213,25 @@ def in_period(kind: str, row, period: Period) -> bool:
     return True   # backlog: as it is now
 
 
+PERIOD_KEY = {"hop": "sent_at", "alert": "created_at", "doc": "created_at", "completed": "completed_at",
+              "ticket": "issued_at"}
+
+
+def split_by_period(rows: list, kind: str, starts: list[int]) -> list[list]:
+    """Rows into consecutive periods beginning at `starts` (sorted; the last period is open-ended), in one
+    pass: a 12-month line reads a year of rows once, not twelve times."""
+    from bisect import bisect_right
+    key = PERIOD_KEY[kind]
+    out: list[list] = [[] for _ in starts]
+    for r in rows:
+        t = getattr(r, key)
+        if t is not None:
+            i = bisect_right(starts, t) - 1
+            if i >= 0:
+                out[i].append(r)
+    return out
+
+
 class TaskRows(NamedTuple):
     hops: list[HopRow]
     alerts: list[AlertRow]

@@ -153,3 +153,14 @@ def test_every_figure_drills_down_to_exactly_its_rows(report_client, march):
         for name in ("issued", "served", "no_show", "transferred", "priority", "called_within_target"):
             d = client.get(f"/api/v1/reports/drill?{MARCH}&service={r['code']}&figure={name}").get_json()
             assert d["count"] == r[name], (r["code"], name)
+
+
+def test_twelve_month_line(report_client, march):
+    client = login(report_client, "sup-phijsk")
+    months = client.get("/api/v1/reports/trend?month=2026-03&unit=PHIJSK").get_json()["months"]
+    assert [m["month"] for m in months][0] == "2025-04" and len(months) == 12
+    feb, mar = months[-2], months[-1]
+    assert (feb["received"], feb["picked_in_time_pct"], feb["issued"]) == (1, 0.0, 1)
+    assert (mar["received"], mar["completed"], mar["completed_in_sop_pct"], mar["breaches"], mar["issued"]) == \
+        (8, 4, 75.0, 1, 8)
+    assert all(m["received"] == 0 for m in months[:-2])
