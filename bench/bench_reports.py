@@ -141,8 +141,10 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg", help="an empty PostgreSQL database URL instead of a temporary SQLite file")
+    parser.add_argument("--reuse", help="the data directory (SQLite) of an earlier run, or with --pg the same "
+                                        "database again: measure without building the data again")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="ptsa-bench-reports-"))
+    tmp = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="ptsa-bench-reports-"))
     env = {"PTSA_SERVER_DATA_DIR": str(tmp), "PTSA_CALENDAR_MODE": "office"}
     if args.pg:
         env["PTSA_DATABASE_URL"] = args.pg
@@ -150,9 +152,13 @@ def main() -> None:
     db.connect(settings["database"]["url"])
     db.migrate()
     with db.database.connection_context():
-        load_catalog(read_catalog())
-        load_demo_staff("bench12345")
-        data = build(args.tickets, args.tasks)
+        if args.reuse and Ticket.select().exists():
+            data = {"tickets": Ticket.select().count(), "tasks": Task.select().count(),
+                    "hops": TaskHop.select().count(), "alerts": Alert.select().count(), "reused": True}
+        else:
+            load_catalog(read_catalog())
+            load_demo_staff("bench12345")
+            data = build(args.tickets, args.tasks)
     from intranet_server.app import create_app
     app = create_app(settings)
     clock.freeze(dt.datetime(2026, 12, 1, 2, 0, tzinfo=UTC))

@@ -235,7 +235,8 @@ class DayTotals:
 
 
 def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: int | None = None,
-              officer_id: int | None = None, now: dt.datetime | None = None, backlog: bool = True) -> kpi.TaskRows:
+              officer_id: int | None = None, now: dt.datetime | None = None, backlog: bool = True,
+              kinds: tuple[str, ...] = ("hop", "alert", "completed", "doc")) -> kpi.TaskRows:
     """Every row a task figure of this period may count (unit_ids None: every unit). `period` is in epoch
     seconds; the SQL ranges over the indexed instant columns."""
     now = now or clock.now()
@@ -284,10 +285,11 @@ def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: 
         dq = dq.where(TaskMessage.author == officer_id)
         bq = bq.where(Task.assignee == officer_id)
 
-    hops = [kpi.HopRow._make(r) for r in _raw(hq)]
-    alerts = [kpi.AlertRow(*r) for r in _raw(aq)]
-    completed = [kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in _raw(cq)]
-    docs = [kpi.DocRow._make(r) for r in _raw(dq)]
+    hops = [kpi.HopRow._make(r) for r in _raw(hq)] if "hop" in kinds else []
+    alerts = [kpi.AlertRow(*r) for r in _raw(aq)] if "alert" in kinds else []
+    completed = ([kpi.TaskRow(*r, day_s=day_s.get(services.get(r[2]), 27000)) for r in _raw(cq)]
+                 if "completed" in kinds else [])
+    docs = [kpi.DocRow._make(r) for r in _raw(dq)] if "doc" in kinds else []
     rows = []
     if backlog:
         totals: dict[int, DayTotals] = {}
@@ -476,9 +478,9 @@ def drill(staff: Staff, rng: Range, figure: str, unit_code: str | None = None, s
         if unit_code and not rollup:
             units = units[:1]
         ts = int(now.timestamp())
-        rows = task_rows(period, {u.id for u in units}, service.id if service else None,
-                         person.id if person else None, now)
         kind = kpi.TASK_FIGURES[figure][0]
+        rows = task_rows(period, {u.id for u in units}, service.id if service else None,
+                         person.id if person else None, now, backlog=kind == "backlog", kinds=(kind,))
         counted = kpi.task_drill(figure, rows, period, ts)
         ids = {r.task_id if kind in ("hop", "alert", "doc") else r.id for r in counted}
         tasks = {t[0]: t for t in _raw(Task.select(Task.id, Task.summary, Task.service, Task.status)
