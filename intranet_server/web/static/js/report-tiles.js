@@ -2,7 +2,7 @@
 // task or alert event arrives over Socket.IO, and every minute (a task nears its breach by time alone).
 (function () {
   const box = document.getElementById("live-tiles");
-  if (!box || !window.PTSA) return;
+  if (!box || !window.io) return;
   let timer = null;
 
   async function refresh() {
@@ -22,11 +22,10 @@
 
   function soon() { if (!timer) timer = setTimeout(refresh, 2000); }
 
-  window.PTSA.connect({
-    rooms: [],
-    onEvent(event) { if (["ticket", "task", "alert", "service", "call"].includes(event)) soon(); },
-    onStatus(online) { if (online) soon(); },
-  });
+  // A socket of its own (not PTSA.connect): it must not drive the page's online banner and status.
+  const socket = io({ transports: ["websocket"], reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  socket.on("connect", soon);
+  socket.onAny((event) => { if (["ticket", "task", "alert", "service", "call"].includes(event)) soon(); });
   setInterval(refresh, 60000);
   refresh();
 })();
