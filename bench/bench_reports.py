@@ -132,6 +132,7 @@ def timed(client, path: str, repeat: int) -> dict:
         assert r.status_code == 200, (path, r.status_code, r.data[:300])
         size = len(r.data)
         best = elapsed if best is None else min(best, elapsed)
+    print(f"{best:8.3f} s  {path}", file=sys.stderr, flush=True)   # progress; the JSON comes at the end
     return {"path": path, "best_s": round(best, 3), "bytes": size}
 
 
