@@ -293,4 +293,5 @@ def load_demo_staff(password: str) -> list[tuple[str, str]]:
             person(f"sup-{slug}", f"Supervisor {unit.name}", "supervisor", unit=unit,
                    email=f"sup-{slug}@ptsa.example", phone=f"+628120000{n:04d}")
         person("admin", "Administrator PTSA", "admin", email="admin@ptsa.example")
+        person("pimpinan", "Kepala Kantor PTSA", "pimpinan", email="pimpinan@ptsa.example")
     return created

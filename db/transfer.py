@@ -7,6 +7,7 @@ from peewee import AutoField, PostgresqlDatabase, sort_models
 from db.models import QUEUE_MODELS
 from db.task_models import TASK_MODELS
 from db.admin_models import ADMIN_MODELS
+from db.report_models import REPORT_MODELS
 
 BATCH = 500
 
@@ -16,7 +17,8 @@ class TransferError(RuntimeError):
 
 
 def all_models():
-    return sort_models(QUEUE_MODELS + TASK_MODELS + ADMIN_MODELS)   # parents before the tables that point at them
+    # parents before the tables that point at them
+    return sort_models(QUEUE_MODELS + TASK_MODELS + ADMIN_MODELS + REPORT_MODELS)
 
 
 def copy_database(source, target) -> dict[str, int]:

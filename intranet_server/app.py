@@ -87,6 +87,8 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
         raise RuntimeError(f"the database schema is not up to date ({', '.join(pending)} pending): "
                            "run `ptsa init` first")
     actions.configure(office_from_settings(settings))
+    from intranet_server.reads import reports as report_reads
+    report_reads.configure(settings.get("reports"))
     events.set_emitter(emit_committed)
     security.configure(settings)
     http.trusted_origins = {o.strip().rstrip("/").lower() for o in settings["security"]["trusted_origins"]}

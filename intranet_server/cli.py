@@ -77,7 +77,7 @@ def cmd_init(args) -> int:
                 roles[role] = roles.get(role, 0) + 1
             print("demo staff: " + ", ".join(f"{n} {r}" for r, n in roles.items()))
             print(f"demo logins (password {args.demo_password!r}): p0-01..p0-09 (booths), "
-                  "p1-01..p1-14, p2-01..p2-33, sup-<unit code> (e.g. sup-phijsk-pk), admin")
+                  "p1-01..p1-14, p2-01..p2-33, sup-<unit code> (e.g. sup-phijsk-pk), admin, pimpinan")
     return 0
 
 
@@ -456,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username", nargs="?", default="", help="the account (for import: the CSV file, with a "
                    "header of username,full_name,role,unit,booth,email,phone,language,active,password)")
     p.add_argument("--name", help="full name")
-    p.add_argument("--role", choices=["p0", "p1", "p2", "supervisor", "admin"])
+    p.add_argument("--role", choices=["p0", "p1", "p2", "supervisor", "admin", "pimpinan"])
     p.add_argument("--unit", help="unit code (P1: echelon 1, P2: echelon 2, supervisor: any)")
     p.add_argument("--booth", type=int, help="booth number (P0)")
     p.add_argument("--email")
@@ -506,6 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer", help="printer spec")
     p.add_argument("--windowed", action="store_true", help="not full screen (for trying it out)")
     p.set_defaults(func=cmd_kiosk)
+
+    from intranet_server.reports.cli import add_parser as add_report_parser
+    add_report_parser(sub)
     return parser
 
 

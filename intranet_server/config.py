@@ -42,6 +42,7 @@ DEFAULTS: dict[str, dict] = {
     "security": {"session_idle": "30m", "session_lifetime": "12h", "login_max_failures": 5,
                  "login_max_failures_address": 30, "login_window": "15m", "login_lockout": "15m",
                  "trusted_origins": [], "display_frame_ancestors": ""},
+    "reports": {"wait_target": "15m", "monthly_email": False},
 }
 
 POLICIES = ("strict", "ratio", "fifo")
@@ -126,6 +127,9 @@ def _finish(settings: dict) -> None:
         raise ConfigError('calendar.mode must be "office" or "always"')
     _finish_tasks(settings)
     _finish_security(settings)
+    _duration(settings, "reports", "wait_target")
+    if not isinstance(settings["reports"]["monthly_email"], bool):
+        raise ConfigError("reports.monthly_email must be true or false")
 
 
 # ---- the task chain: [calendar], [sla], [smtp], [sms], [outbox] ---------------------------

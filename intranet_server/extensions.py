@@ -33,6 +33,8 @@ def start_background(app) -> None:
     from intranet_server.realtime import presence
     presence.start(socketio.start_background_task, socketio.sleep)
     outbox.start(socketio.start_background_task, create_event)
+    from intranet_server.reports import monthly
+    monthly.start(socketio.start_background_task, create_event)
 
 
 def stop_background(app) -> None:
@@ -41,6 +43,8 @@ def stop_background(app) -> None:
     lobby.stop_publisher()
     engine.stop()
     outbox.stop()
+    from intranet_server.reports import monthly
+    monthly.stop()
     app.extensions.pop("ptsa_background", None)
 
 

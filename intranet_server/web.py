@@ -13,7 +13,7 @@ web = Blueprint("web", __name__)
 
 # Where each role lands after signing in; other capabilities add their screens here.
 HOME_BY_ROLE = {"p0": "web.booth", "p1": "web.inbox", "p2": "web.inbox",
-                "supervisor": "web.supervisor", "admin": "web.admin"}
+                "supervisor": "web.supervisor", "admin": "web.admin", "pimpinan": "web.reports"}
 
 
 def _lang() -> str:
@@ -106,3 +106,6 @@ def admin():
 @web.get("/password")
 def password():
     return staff_page("password.html", next=request.args.get("next", ""))
+
+
+from intranet_server.reports import pages as _report_pages  # noqa: E402,F401  (adds /reports to `web`)

@@ -63,7 +63,7 @@ def test_init_demo_then_kiosk_token_then_revoke(cli):
     assert bad.returncode == 2 and "kiosk name" in bad.stderr
     assert "revoked" in cli.ptsa("kiosk-token", "lobby-1", "--revoke").stdout
     con = sqlite3.connect(cli.data_dir / "ptsa.db")
-    assert con.execute("select count(*) from staff").fetchone()[0] == 9 + 14 + 33 + 40 + 1
+    assert con.execute("select count(*) from staff").fetchone()[0] == 9 + 14 + 33 + 40 + 1 + 1   # + pimpinan
     assert con.execute("select revoked_at is not null from kiosk").fetchone()[0] == 1
 
 

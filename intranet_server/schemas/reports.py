@@ -1,0 +1,112 @@
+"""Month-end reports: the query parameters every report takes and the task report's answer."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, create_model
+
+from intranet_server.schemas import Body, Out
+
+_PERIOD = {
+    "from": (dt.date | None, Field(None, description="first local day (default: the 1st of this month)")),
+    "to": (dt.date | None, Field(None, description="last local day, inclusive (default: today)")),
+    "month": (str | None, Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM instead of from/to")),
+    "lang": (str | None, Field(None, pattern="^(id|en)$")),
+}
+
+# "from" is a Python keyword, hence create_model; unknown parameters are refused like body fields.
+TaskReportQuery = create_model(
+    "TaskReportQuery", __base__=Body, **_PERIOD,
+    unit=(str | None, Field(None, max_length=32, description="a unit code (an echelon-1 unit brings its own)")),
+    service=(str | None, Field(None, max_length=32)),
+    officer=(str | None, Field(None, max_length=64, description="a username")),
+    by=(str | None, Field(None, pattern="^(unit|service|officer)$")),
+)
+VisitorReportQuery = create_model(
+    "VisitorReportQuery", __base__=Body, **_PERIOD,
+    unit=(str | None, Field(None, max_length=32)),
+    service=(str | None, Field(None, max_length=32)),
+    by=(str | None, Field(None, pattern="^(service|booth|officer)$")),
+)
+DrillQuery = create_model(
+    "DrillQuery", __base__=Body, **_PERIOD,
+    figure=(str, Field(max_length=40, description="a figure name, e.g. breaches, picked_late, no_show")),
+    unit=(str | None, Field(None, max_length=32)),
+    service=(str | None, Field(None, max_length=32)),
+    officer=(str | None, Field(None, max_length=64)),
+    booth=(int | None, Field(None, ge=1)),
+    rollup=(bool, Field(False, description="an echelon-1 unit with its echelon-2 units")),
+)
+TrendQuery = create_model(
+    "TrendQuery", __base__=Body,
+    month=(str | None, Field(None, pattern=r"^\d{4}-\d{2}$")),
+    unit=(str | None, Field(None, max_length=32)),
+    lang=(str | None, Field(None, pattern="^(id|en)$")),
+)
+MonthlyQuery = create_model(
+    "MonthlyQuery", __base__=Body,
+    month=(str, Field(pattern=r"^\d{4}-\d{2}$")),
+    unit=(str, Field(max_length=32)),
+    lang=(str | None, Field(None, pattern="^(id|en)$")),
+)
+
+
+class KindFigures(Out):
+    received: int
+    picked_in_time: int
+    picked_late: int
+    not_picked: int
+    picked_in_time_pct: float | None
+    pickup_minutes_p50: float | None
+
+
+class TaskFigures(Out):
+    received: int
+    picked_in_time: int
+    picked_late: int
+    not_picked: int
+    picked_in_time_pct: float | None
+    pickup_minutes_p50: float | None
+    pickup_minutes_p90: float | None
+    by_kind: dict[str, KindFigures]
+    warnings: int
+    breaches: int
+    escalations: int
+    completed: int
+    completed_in_sop: int
+    completed_late: int
+    completed_no_sop: int
+    completed_in_sop_pct: float | None
+    completion_days_p50: float | None
+    completion_days_p90: float | None
+    document_requests: int
+    paused: int
+    paused_hours: float
+    backlog: int
+    backlog_past_sop: int
+    backlog_age_days_p50: float | None
+    backlog_age_days_max: float | None
+
+
+class TaskUnitRow(TaskFigures):
+    code: str
+    name: str
+    echelon: int
+    parent: str | None
+    trend: dict | None = None
+    rollup: TaskFigures | None = None
+
+
+class PeriodRef(Out):
+    from_: str = Field(alias="from")
+    to: str
+
+
+class TaskReport(Out):
+    from_: str = Field(alias="from")
+    to: str
+    now: str
+    previous: PeriodRef | None
+    service: str | None
+    officer: str | None
+    units: list[TaskUnitRow]
