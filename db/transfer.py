@@ -6,6 +6,7 @@ from peewee import AutoField, PostgresqlDatabase, sort_models
 
 from db.models import QUEUE_MODELS
 from db.task_models import TASK_MODELS
+from db.survey_models import SURVEY_MODELS
 
 BATCH = 500
 
@@ -15,7 +16,7 @@ class TransferError(RuntimeError):
 
 
 def all_models():
-    return sort_models(QUEUE_MODELS + TASK_MODELS)   # parents before the tables that point at them
+    return sort_models(QUEUE_MODELS + TASK_MODELS + SURVEY_MODELS)   # parents before the tables that point at them
 
 
 def copy_database(source, target) -> dict[str, int]:

@@ -16,4 +16,5 @@ def openapi():
 def register(app) -> None:
     """Attach every domain's routes (importing a module adds its routes to `api`) and the blueprint."""
     from intranet_server.api import alerts, auth, calendar, queue, tasks  # noqa: F401
+    from intranet_server.api import surveys  # noqa: F401
     app.register_blueprint(api)

@@ -50,6 +50,9 @@ def rooms_for_staff(staff: Staff) -> set[str]:
 
 
 def _identify(auth) -> set[str]:
+    if isinstance(auth, dict) and auth.get("survey_token"):   # a booth's survey tablet: its room only
+        from intranet_server.actions.surveys import authenticate_tablet, survey_room
+        return {survey_room(authenticate_tablet(auth["survey_token"]).booth.number)}
     staff_id = session.get("staff_id")
     if staff_id:
         staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
@@ -95,6 +98,9 @@ def snapshot(room: str):
         return {"kiosks": [kiosk_dict(k) for k in Kiosk.select().where(Kiosk.revoked_at.is_null())]}
     if kind == "kiosk":
         return {}
+    if kind == "survey":
+        from intranet_server.reads.surveys import current_offer
+        return {"offer": current_offer(int(key))}
     if kind in ("unit", "supervisor"):
         return task_snapshot(room)
     return None

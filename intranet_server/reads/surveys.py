@@ -1,0 +1,162 @@
+"""What the survey screens and the SKM report read.
+
+The period is a range of the office's local business days (both ends included) of the visits;
+the population next to every index is the tickets served in that period in those services
+(status done, outcome served), which is what the sampling table is applied to.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import fn
+
+from db.models import Booth, Service, Staff, Ticket, Unit
+from db.survey_models import SurveyResponse
+from intranet_server import actions, clock
+from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound
+from intranet_server.reads.scope import scope_units
+from intranet_server.rules import skm
+from intranet_server.rules.queue import business_day
+
+REPORT_ROLES = ("supervisor", "admin", "pimpinan")
+OFFER_WINDOW = dt.timedelta(minutes=10)   # a tablet that reconnects still shows a visit this recent
+
+
+def today() -> dt.date:
+    return business_day(clock.now(), actions.office.timezone)
+
+
+# ---- the kiosk and the tablet ---------------------------------------------------------
+
+def ticket_for_survey(number: str) -> Ticket:
+    """Today's served ticket with this number (what a visitor types at the kiosk)."""
+    number = (number or "").strip().upper().replace("-", "").replace(" ", "")
+    if not number:
+        raise Invalid("'number': type the number printed on the ticket, e.g. P001")
+    tickets = list(Ticket.select().where((Ticket.number == number) & (Ticket.business_day == today())))
+    if not tickets:
+        raise NotFound(f"no ticket {number} today", code="unknown_ticket")
+    served = [t for t in tickets if t.status == "done" and t.outcome == "served"]
+    if not served:
+        raise Conflict(f"ticket {number} has not been served; the survey opens after the visit",
+                       code="not_served")
+    if len(served) > 1:
+        raise Conflict(f"more than one ticket {number} today; ask an officer", code="ambiguous_ticket")
+    ticket = served[0]
+    if SurveyResponse.select().where(SurveyResponse.ticket == ticket).exists():
+        raise Conflict(f"ticket {number} has already been surveyed", code="already_answered")
+    return ticket
+
+
+def current_offer(booth_number: int) -> dict | None:
+    """The latest visit served at the booth in the last minutes and not answered yet (after a reconnect)."""
+    from intranet_server.actions.surveys import offer_dict
+    booth = Booth.get_or_none(Booth.number == booth_number)
+    if booth is None:
+        return None
+    answered = SurveyResponse.select(SurveyResponse.ticket)
+    ticket = (Ticket.select()
+              .where((Ticket.booth == booth) & (Ticket.outcome == "served") & (Ticket.status == "done")
+                     & (Ticket.finished_at >= clock.now() - OFFER_WINDOW) & Ticket.id.not_in(answered))
+              .order_by(Ticket.finished_at.desc()).first())
+    return offer_dict(ticket) if ticket else None
+
+
+# ---- the report -----------------------------------------------------------------------
+
+def visible_services(staff: Staff) -> list[Service]:
+    if staff.role not in REPORT_ROLES:
+        raise Forbidden(f"the SKM report is for {', '.join(REPORT_ROLES)}; you are {staff.role}")
+    query = Service.select().order_by(Service.sort_order, Service.code)
+    if staff.role in ("admin", "pimpinan"):
+        return list(query)
+    units = {u.id for u in scope_units(staff)}
+    return [s for s in query if s.unit_id in units]
+
+
+def _unit_and_children(code: str) -> set[int]:
+    unit = Unit.get_or_none(Unit.code == code)
+    if unit is None:
+        raise NotFound(f"unknown unit {code!r}", code="unknown_unit")
+    return {unit.id} | {u.id for u in Unit.select(Unit.id).where(Unit.parent == unit)}
+
+
+def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    end = end or today()
+    start = start or end.replace(day=1)
+    if start > end:
+        raise Invalid("'from' must not be after 'to'")
+    if (end - start).days > 3700:
+        raise Invalid("a period of at most ten years")
+    return start, end
+
+
+def _answers(service_ids: list[int], start: dt.date, end: dt.date) -> list[skm.Answer]:
+    rows = (SurveyResponse.select(SurveyResponse, Service.code, Unit.code)
+            .join_from(SurveyResponse, Service).join_from(SurveyResponse, Unit)
+            .where(SurveyResponse.service.in_(service_ids) & SurveyResponse.business_day.between(start, end))
+            .order_by(SurveyResponse.answered_at, SurveyResponse.id))
+    return [skm.Answer(r.scores, r.comment, r.service.code, r.unit.code, clock.iso(r.answered_at)) for r in rows]
+
+
+def _served(service_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Tickets served per service (the population), counted by the service they were served in."""
+    rows = (Ticket.select(Ticket.service, fn.COUNT(Ticket.id).alias("n"))
+            .where(Ticket.service.in_(service_ids) & (Ticket.outcome == "served") & (Ticket.status == "done")
+                   & Ticket.business_day.between(start, end))
+            .group_by(Ticket.service).tuples())
+    return {service_id: n for service_id, n in rows}
+
+
+def skm_report(staff: Staff, start: dt.date | None, end: dt.date | None,
+               service_code: str | None = None, unit_code: str | None = None) -> dict:
+    start, end = period(start, end)
+    services = visible_services(staff)
+    if service_code:
+        chosen = [s for s in services if s.code == service_code]
+        if not chosen:
+            if Service.get_or_none(Service.code == service_code) is None:
+                raise NotFound(f"unknown service {service_code!r}", code="unknown_service")
+            raise Forbidden(f"service {service_code} is outside the units you oversee")
+        services = chosen
+    if unit_code:
+        ids = _unit_and_children(unit_code)
+        services = [s for s in services if s.unit_id in ids]
+    ids = [s.id for s in services]
+    answers = _answers(ids, start, end) if ids else []
+    served = _served(ids, start, end) if ids else {}
+    total = skm.index(answers, sum(served.values()))
+    by_service = skm.group_by(answers, "service")
+    per_service = []
+    for s in services:
+        group = skm.index(by_service.get(s.code, []), served.get(s.id, 0))
+        if group.respondents or group.population:
+            per_service.append({"code": s.code, "name": s.name_id, **group.as_dict()})
+    units: dict[int, list[Service]] = {}
+    for s in services:
+        units.setdefault(s.unit_id, []).append(s)
+    by_unit = skm.group_by(answers, "unit")
+    per_unit = []
+    for unit in Unit.select().where(Unit.id.in_(list(units))).order_by(Unit.code):
+        group = skm.index(by_unit.get(unit.code, []), sum(served.get(s.id, 0) for s in units[unit.id]))
+        if group.respondents or group.population:
+            per_unit.append({"code": unit.code, "name": unit.name, **group.as_dict()})
+    comments = [a.comment for a in reversed(answers) if a.comment]
+    return {"from": start.isoformat(), "to": end.isoformat(), "service": service_code, "unit": unit_code,
+            **total.as_dict(), "per_service": per_service, "per_unit": per_unit, "comments": comments}
+
+
+def report_rows(report: dict) -> tuple[list[str], list[list]]:
+    """The report as one table (CSV/XLSX): the whole, then per unit, then per service."""
+    header = ["level", "code", "name", "respondents", "population", "required_sample", "sample_ok", "ikm",
+              "grade", *[f"nrr_{k}" for k in skm.KEYS], "lowest_element"]
+
+    def row(level, code, name, part):
+        nrrs = {e["key"]: e["nrr"] for e in part["elements"]}
+        return [level, code, name, part["respondents"], part["population"], part["required_sample"],
+                part["sample_ok"], part["ikm"], part["grade"], *[nrrs.get(k) for k in skm.KEYS],
+                part["lowest_first"][0] if part["lowest_first"] else None]
+    rows = [row("total", report["service"] or report["unit"] or "", f"{report['from']} – {report['to']}", report)]
+    rows += [row("unit", u["code"], u["name"], u) for u in report["per_unit"]]
+    rows += [row("service", s["code"], s["name"], s) for s in report["per_service"]]
+    return header, rows
