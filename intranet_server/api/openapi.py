@@ -355,6 +355,7 @@ def generated_paths() -> tuple[dict, dict]:
                   for arg in rule.arguments]
         if meta["query"] is not None:
             for name, field in meta["query"].model_fields.items():
+                name = field.alias or name   # `from` is a Python keyword: such a field has an alias
                 params.append({"name": name, "in": "query", "required": field.is_required(),
                                "schema": meta["query"].model_json_schema()["properties"][name]})
         auth = meta["auth"]
