@@ -160,3 +160,23 @@ def report_rows(report: dict) -> tuple[list[str], list[list]]:
     rows += [row("unit", u["code"], u["name"], u) for u in report["per_unit"]]
     rows += [row("service", s["code"], s["name"], s) for s in report["per_service"]]
     return header, rows
+
+
+TABLET_IDLE_S = 60   # a survey left untouched this long is abandoned (nothing is stored)
+THANKS_S = 8         # how long the tablet thanks the visitor before it waits for the next one
+
+
+def nrr_chart(report: dict | None) -> dict | None:
+    """Bars of the nine NRRs (1-4), weakest first, as coordinates for a server-drawn SVG (no script)."""
+    if not report or not report["elements"]:
+        return None
+    by_key = {e["key"]: e for e in report["elements"]}
+    width, bar_h, gap, left = 640, 26, 8, 260
+    bars = []
+    for i, key in enumerate(report["lowest_first"]):
+        e = by_key[key]
+        length = round((width - left - 60) * e["nrr"] / 4)
+        colour = "#b3261e" if e["nrr"] < 2.6 else "#b26a00" if e["nrr"] < 3.0644 else "#1b7f3b"
+        bars.append({"y": i * (bar_h + gap), "w": length, "h": bar_h, "label": e["name_id"], "nrr": e["nrr"],
+                     "colour": colour})
+    return {"width": width, "height": len(bars) * (bar_h + gap), "left": left, "bars": bars}
