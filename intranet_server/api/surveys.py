@@ -138,3 +138,14 @@ def skm_report_xlsx():
     return data.getvalue(), 200, {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'}
+
+
+@api.get("/surveys/form")
+@doc(summary="The nine SKM elements with their questions and answers, and the optional profile's choices "
+             "(Bahasa Indonesia and English), for clients that draw the form themselves (the kiosk)",
+     tags=["surveys"], response={"type": "object"}, auth=None)
+def survey_form():
+    from intranet_server.rules.skm import ELEMENTS, PROFILE
+    return jsonify({"elements": [dict(e, a_id=list(e["a_id"]), a_en=list(e["a_en"])) for e in ELEMENTS],
+                    "profile": {name: [{"code": c, "id": i, "en": e} for c, i, e in options]
+                                for name, options in PROFILE.items()}})

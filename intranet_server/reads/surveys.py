@@ -171,12 +171,13 @@ def nrr_chart(report: dict | None) -> dict | None:
     if not report or not report["elements"]:
         return None
     by_key = {e["key"]: e for e in report["elements"]}
-    width, bar_h, gap, left = 640, 26, 8, 260
+    width, bar_h, gap, left = 760, 26, 8, 340
     bars = []
     for i, key in enumerate(report["lowest_first"]):
         e = by_key[key]
         length = round((width - left - 60) * e["nrr"] / 4)
         colour = "#b3261e" if e["nrr"] < 2.6 else "#b26a00" if e["nrr"] < 3.0644 else "#1b7f3b"
-        bars.append({"y": i * (bar_h + gap), "w": length, "h": bar_h, "label": e["name_id"], "nrr": e["nrr"],
+        bars.append({"y": i * (bar_h + gap), "w": length, "h": bar_h, "label_id": e["name_id"],
+                     "label_en": e["name_en"], "nrr": e["nrr"],
                      "colour": colour})
     return {"width": width, "height": len(bars) * (bar_h + gap), "left": left, "bars": bars}
