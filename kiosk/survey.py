@@ -109,7 +109,7 @@ class SurveyScreen(QWidget):
             widget = button("key", key)
             widget.clicked.connect(lambda _=False, k=key: self.number.insert(k))
             self.keys[key] = widget
-            keys.addWidget(widget, i // 12, i % 12)
+            keys.addWidget(widget, i // 10, i % 10)
         col.addLayout(keys)
         row = QHBoxLayout()
         self.cancel_button = button("secondary")
@@ -142,14 +142,20 @@ class SurveyScreen(QWidget):
             widget.clicked.connect(lambda _=False, s=score: self.choose(s))
             self.answers.append(widget)
             answers.addWidget(widget, 1)
-        col.addLayout(answers, 1)
+        col.addSpacing(24)
+        col.addLayout(answers)
+        col.addSpacing(24)
         self.question_back = button("secondary")
         self.question_back.clicked.connect(self.back)
         col.addWidget(self.question_back, 0, Qt.AlignmentFlag.AlignLeft)
+        col.addStretch(1)
         self.pages.addWidget(self.question_page)
 
         # optional profile and comment
         self.finish_page = QWidget()
+        # a chosen answer must show as chosen (the kiosk's stylesheet has no checked state)
+        self.finish_page.setStyleSheet("QPushButton:checked { background: #0A2A5E; color: #FFFFFF; }"
+                                       "QLineEdit { min-height: 64px; font-size: 26px; }")
         self.finish_layout = QVBoxLayout(self.finish_page)
         self.finish_hint = label("hint")
         self.finish_layout.addWidget(self.finish_hint)
@@ -170,6 +176,7 @@ class SurveyScreen(QWidget):
         self.finish_layout.addLayout(row)
         self.finish_message = label("hint")
         self.finish_layout.addWidget(self.finish_message)
+        self.finish_layout.addStretch(1)
         self.pages.addWidget(self.finish_page)
 
         # thanks
