@@ -275,3 +275,32 @@ def test_report_scope_roles_and_exports(sqlite_backend):
 @pytest.mark.parametrize("count", [0])
 def test_kiosk_helper_is_idempotent(sqlite_backend, count):
     assert kiosk().id == kiosk().id
+
+
+def test_garbage_is_a_4xx_and_writes_nothing(sqlite_backend):
+    client, _ = sqlite_backend
+    token = kiosk_token()
+    ticket = visit("PP", "p0-03")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for raw in ('{"ticket_id": %d, "scores": [4,4,4,4,4,4,4,4,4], "comment": "\\ud800"}' % ticket.id,
+                "not json", "[1, 2]", '{"ticket_id": %d}' % ticket.id, "[" * 5000):
+        r = client.post("/api/v1/surveys", data=raw, headers=headers)
+        assert 400 <= r.status_code < 500, (raw[:40], r.status_code)
+        assert r.get_json()["error"]
+    r = client.post("/api/v1/surveys", data="ticket_id=1", headers={"Authorization": f"Bearer {token}",
+                                                                     "Content-Type": "text/plain"})
+    assert r.status_code == 400      # a cross-site form cannot post a survey
+    assert SurveyResponse.select().count() == 0
+
+
+def test_openapi_describes_the_survey_routes(sqlite_backend):
+    client, _ = sqlite_backend
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    post = paths["/surveys"]["post"]
+    assert post["responses"]["201"] and {"kiosk", "session"} == {next(iter(s)) for s in post["security"]}
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    assert "$ref" in body
+    names = {p["name"] for p in paths["/reports/skm"]["get"]["parameters"]}
+    assert names == {"from", "to", "service", "unit"}
+    for path in ("/surveys/ticket", "/surveys/form", "/surveys/tablet", "/reports/skm.csv", "/reports/skm.xlsx"):
+        assert path in paths
