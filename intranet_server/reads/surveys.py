@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
+from peewee import Case, fn
 
 from db.models import Booth, Service, Staff, Ticket, Unit
 from db.survey_models import SurveyResponse
@@ -91,12 +91,32 @@ def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
     return start, end
 
 
-def _answers(service_ids: list[int], start: dt.date, end: dt.date) -> list[skm.Answer]:
-    rows = (SurveyResponse.select(SurveyResponse, Service.code, Unit.code)
-            .join_from(SurveyResponse, Service).join_from(SurveyResponse, Unit)
-            .where(SurveyResponse.service.in_(service_ids) & SurveyResponse.business_day.between(start, end))
-            .order_by(SurveyResponse.answered_at, SurveyResponse.id))
-    return [skm.Answer(r.scores, r.comment, r.service.code, r.unit.code, clock.iso(r.answered_at)) for r in rows]
+def _scores():
+    r = SurveyResponse
+    return [getattr(r, f"s{i}") for i in range(1, 10)]
+
+
+def _tallies(service_ids: list[int], start: dt.date, end: dt.date) -> list[tuple[str, str, skm.Tally]]:
+    """(service code, unit code, tally) per service and unit: the database counts and sums, so a year at
+    ten times PTSA's volume is a handful of rows, not every answer (bench/bench_skm.py)."""
+    r = SurveyResponse
+    scores = _scores()
+    columns = [fn.COUNT(r.id), *[fn.SUM(c) for c in scores],
+               *[fn.SUM(Case(None, [(c <= skm.LOW_SCORE, 1)], 0)) for c in scores]]
+    rows = (r.select(Service.code, Unit.code, *columns).join_from(r, Service).join_from(r, Unit)
+            .where(r.service.in_(service_ids) & r.business_day.between(start, end))
+            .group_by(Service.code, Unit.code).tuples())
+    return [(row[0], row[1], skm.Tally(int(row[2]), tuple(int(v) for v in row[3:12]),
+                                       tuple(int(v) for v in row[12:21]))) for row in rows]
+
+
+def _commented(service_ids: list[int], start: dt.date, end: dt.date) -> list[skm.Answer]:
+    """The answers that carry a comment, oldest first (the comments behind the weak elements)."""
+    r = SurveyResponse
+    rows = (r.select(*_scores(), r.comment, Service.code, Unit.code).join_from(r, Service).join_from(r, Unit)
+            .where(r.service.in_(service_ids) & r.business_day.between(start, end) & (r.comment != ""))
+            .order_by(r.answered_at, r.id).tuples())
+    return [skm.Answer(row[:9], row[9], row[10], row[11]) for row in rows]
 
 
 def _served(service_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
@@ -123,25 +143,29 @@ def skm_report(staff: Staff, start: dt.date | None, end: dt.date | None,
         ids = _unit_and_children(unit_code)
         services = [s for s in services if s.unit_id in ids]
     ids = [s.id for s in services]
-    answers = _answers(ids, start, end) if ids else []
+    tallies = _tallies(ids, start, end) if ids else []
+    commented = _commented(ids, start, end) if ids else []
     served = _served(ids, start, end) if ids else {}
-    total = skm.index(answers, sum(served.values()))
-    by_service = skm.group_by(answers, "service")
+
+    def part(keep) -> skm.Index:
+        counts = sum((t for service, unit, t in tallies if keep(service, unit)), skm.Tally())
+        return counts, [a for a in commented if keep(a.service, a.unit)]
+    total = skm.index_of(*part(lambda service, unit: True), sum(served.values()))
     per_service = []
     for s in services:
-        group = skm.index(by_service.get(s.code, []), served.get(s.id, 0))
+        group = skm.index_of(*part(lambda service, unit, code=s.code: service == code), served.get(s.id, 0))
         if group.respondents or group.population:
             per_service.append({"code": s.code, "name": s.name_id, **group.as_dict()})
     units: dict[int, list[Service]] = {}
     for s in services:
         units.setdefault(s.unit_id, []).append(s)
-    by_unit = skm.group_by(answers, "unit")
     per_unit = []
     for unit in Unit.select().where(Unit.id.in_(list(units))).order_by(Unit.code):
-        group = skm.index(by_unit.get(unit.code, []), sum(served.get(s.id, 0) for s in units[unit.id]))
+        group = skm.index_of(*part(lambda service, u, code=unit.code: u == code),
+                             sum(served.get(s.id, 0) for s in units[unit.id]))
         if group.respondents or group.population:
             per_unit.append({"code": unit.code, "name": unit.name, **group.as_dict()})
-    comments = [a.comment for a in reversed(answers) if a.comment]
+    comments = [a.comment for a in reversed(commented)]
     return {"from": start.isoformat(), "to": end.isoformat(), "service": service_code, "unit": unit_code,
             **total.as_dict(), "per_service": per_service, "per_unit": per_unit, "comments": comments}
 

@@ -217,19 +217,44 @@ class Index:
         }
 
 
-def index(answers: Iterable[Answer], population: int | None = None) -> Index:
-    """The index of these responses; `population` (tickets served) gives the sample check."""
+@dataclass(frozen=True)
+class Tally:
+    """What the index needs from a group of answers: how many, the sum of each element's scores and how
+    many scored each element LOW_SCORE or below. Tallies add up (services -> unit -> the whole), so the
+    database can count and sum and hand over a few rows instead of every answer."""
+    n: int = 0
+    sums: tuple[int, ...] = (0,) * len(ELEMENTS)
+    lows: tuple[int, ...] = (0,) * len(ELEMENTS)
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.n + other.n, tuple(a + b for a, b in zip(self.sums, other.sums, strict=True)),
+                     tuple(a + b for a, b in zip(self.lows, other.lows, strict=True)))
+
+
+def tally(answers: Iterable[Answer]) -> Tally:
     answers = list(answers)
-    n = len(answers)
-    if n == 0:
+    columns = list(zip(*(a.scores for a in answers), strict=True)) or [()] * len(ELEMENTS)
+    return Tally(len(answers), tuple(sum(c) for c in columns),
+                 tuple(sum(1 for x in c if x <= LOW_SCORE) for c in columns))
+
+
+def index_of(counts: Tally, commented: Iterable[Answer] = (), population: int | None = None) -> Index:
+    """The index of a tally; `commented` are the group's answers that carry a comment (in the order to
+    show them), `population` (tickets served) gives the sample check."""
+    if counts.n == 0:
         return Index(0, population, [], None)
-    elements = []
-    for i, key in enumerate(KEYS):
-        total = sum(a.scores[i] for a in answers)
-        low = [a for a in answers if a.scores[i] <= LOW_SCORE]
-        elements.append(Element(key, Fraction(total, n), len(low), [a.comment for a in low if a.comment]))
+    commented = [a for a in commented if a.comment]
+    elements = [Element(key, Fraction(counts.sums[i], counts.n), counts.lows[i],
+                        [a.comment for a in commented if a.scores[i] <= LOW_SCORE])
+                for i, key in enumerate(KEYS)]
     ikm = sum((e.nrr * WEIGHT for e in elements), Fraction(0)) * 25
-    return Index(n, population, elements, ikm)
+    return Index(counts.n, population, elements, ikm)
+
+
+def index(answers: Iterable[Answer], population: int | None = None) -> Index:
+    """The index of these responses (row by row; the report hands tallies to index_of)."""
+    answers = list(answers)
+    return index_of(tally(answers), answers, population)
 
 
 def group_by(answers: Iterable[Answer], attribute: str) -> dict[str, list[Answer]]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intranet_server.rules import skm
@@ -82,6 +82,7 @@ def test_the_nine_elements_in_the_contracts_order():
     assert all(len(e["a_id"]) == 4 and len(e["a_en"]) == 4 for e in skm.ELEMENTS)
 
 
+@settings(deadline=None)   # no wall-clock limits in tests (a loaded 2-core machine)
 @given(st.lists(scores9, min_size=1, max_size=60))
 def test_index_properties(answers_scores):
     answers = [skm.Answer(s) for s in answers_scores]
@@ -99,6 +100,7 @@ def test_index_properties(answers_scores):
     assert order == sorted(order)
 
 
+@settings(deadline=None)   # no wall-clock limits in tests (a loaded 2-core machine)
 @given(st.lists(scores9, min_size=1, max_size=30), scores9)
 def test_one_more_better_answer_never_lowers_the_index(answers_scores, extra):
     before = skm.index([skm.Answer(s) for s in answers_scores]).ikm_exact
@@ -107,6 +109,7 @@ def test_one_more_better_answer_never_lowers_the_index(answers_scores, extra):
     assert worst <= before <= best
 
 
+@settings(deadline=None)   # no wall-clock limits in tests (a loaded 2-core machine)
 @given(st.integers(1, 2_000_000))
 def test_required_sample_is_monotonic_bounded_and_never_below_the_formula(population):
     sample = skm.required_sample(population)
@@ -114,3 +117,13 @@ def test_required_sample_is_monotonic_bounded_and_never_below_the_formula(popula
     assert skm.required_sample(population + 1) >= sample
     if population >= 10:   # the next row up asks at least what the formula asks for this population
         assert sample >= skm.formula_sample(population)
+
+
+@settings(deadline=None)
+@given(st.lists(scores9, max_size=30), st.lists(scores9, max_size=30))
+def test_tallies_add_up_like_the_answers_behind_them(first, second):
+    a, b = [skm.Answer(s) for s in first], [skm.Answer(s) for s in second]
+    assert skm.tally(a) + skm.tally(b) == skm.tally(a + b)
+    both = skm.index(a + b)
+    from_parts = skm.index_of(skm.tally(a) + skm.tally(b))
+    assert from_parts.ikm_exact == both.ikm_exact and from_parts.respondents == len(first) + len(second)
