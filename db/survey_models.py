@@ -46,7 +46,7 @@ class SurveyResponse(BaseModel):
     occupation = CharField(max_length=10, null=True)
 
     class Meta:
-        indexes = ((("business_day", "service"), False),)
+        indexes = ((("service", "business_day"), False),)   # a period of some services: the report's one question
 
     @property
     def scores(self) -> tuple[int, ...]:

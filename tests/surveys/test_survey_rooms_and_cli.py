@@ -98,12 +98,14 @@ def test_migration_0006_on_an_older_database_gives_the_fresh_schema(url):
     def schema():
         return {t: sorted((c.name, c.data_type.lower(), c.null) for c in database.get_columns(t))
                 for t in ("survey_tablet", "survey_response")}, \
-               sorted(i.name for t in ("survey_tablet", "survey_response") for i in database.get_indexes(t))
+               sorted(i.name for t in ("survey_tablet", "survey_response", "ticket") for i in database.get_indexes(t))
     with database.connection_context():
         fresh = schema()
         assert "surveyresponse_ticket_id" in fresh[1] or "survey_response_ticket_id" in fresh[1]
         database.execute_sql('DROP TABLE "survey_response"')
         database.execute_sql('DROP TABLE "survey_tablet"')
+        assert "ticket_service_id_business_day_outcome" in fresh[1]
+        database.execute_sql('DROP INDEX "ticket_service_id_business_day_outcome"')
         database.execute_sql("DELETE FROM schema_migration WHERE name = '0006_surveys'")
     assert db.pending_migrations() == ["0006_surveys"]
     assert db.migrate() == ["0006_surveys"]
