@@ -304,3 +304,34 @@ def test_openapi_describes_the_survey_routes(sqlite_backend):
     assert names == {"from", "to", "service", "unit"}
     for path in ("/surveys/ticket", "/surveys/form", "/surveys/tablet", "/reports/skm.csv", "/reports/skm.xlsx"):
         assert path in paths
+
+
+def test_the_report_page_in_both_languages_and_only_for_report_roles(sqlite_backend):
+    client, _ = sqlite_backend
+    token = kiosk_token()
+    ticket = visit("PP", "p0-03")
+    post(client, {"ticket_id": ticket.id, "scores": [3, 3, 2, 3, 3, 3, 3, 2, 3], "comment": "Lama <b>sekali</b>"},
+         token)
+    assert client.get("/reports/skm").status_code == 302          # not signed in: to the login page
+    login(client, "p0-03")
+    assert client.get("/reports/skm").status_code == 302          # an officer: back to the booth
+    login(client, "admin")
+    page = client.get("/reports/skm").get_data(as_text=True)
+    assert "Indeks Kepuasan Masyarakat" in page and "69.44" in page and "Kurang baik" in page
+    assert "Lama &lt;b&gt;sekali&lt;/b&gt;" in page and "<b>sekali" not in page   # comments are escaped
+    english = client.get("/reports/skm?lang=en&service=PP").get_data(as_text=True)
+    assert "Community satisfaction index" in english and "Poor" in english and "Completion time" in english
+    assert "<script>" not in english.split("</head>")[1]            # no inline script in the body (CSP)
+    bad = client.get("/reports/skm?from=2026-02-30").get_data(as_text=True)
+    assert 'role="alert"' in bad
+
+
+def test_the_tablet_page_has_no_inline_script_and_asks_for_nothing_personal(sqlite_backend):
+    import re
+    client, _ = sqlite_backend
+    page = client.get("/survey").get_data(as_text=True)
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+    assert re.findall(r"\son[a-z]+=", page) == []
+    assert page.count('class="sv-element"') == 9 and "data-idle-s=\"60\"" in page
+    inputs = re.findall(r"<(?:input|textarea)[^>]*id=\"([^\"]+)\"", page)
+    assert sorted(inputs) == ["sv-comment", "sv-token"]            # no name, no phone, no ID number
