@@ -171,7 +171,7 @@ class Element:
     low: int                     # respondents who scored it LOW_SCORE or below
     comments: list[str] = field(default_factory=list)   # comments of those respondents
 
-    def as_dict(self, lang_names: bool = True) -> dict:
+    def as_dict(self) -> dict:
         element = ELEMENTS[KEYS.index(self.key)]
         return {"key": self.key, "name_id": element["id"], "name_en": element["en"],
                 "nrr": float(round3(self.nrr)), "weighted": float(round3(self.nrr * WEIGHT)),
