@@ -8,6 +8,9 @@ from db.models import QUEUE_MODELS
 from db.task_models import TASK_MODELS
 from db.admin_models import ADMIN_MODELS
 from db.report_models import REPORT_MODELS
+from db.survey_models import SURVEY_MODELS
+from db.integration_models import INTEGRATION_MODELS
+from db.security_models import SECURITY_MODELS
 
 BATCH = 500
 
@@ -17,8 +20,9 @@ class TransferError(RuntimeError):
 
 
 def all_models():
-    # parents before the tables that point at them
-    return sort_models(QUEUE_MODELS + TASK_MODELS + ADMIN_MODELS + REPORT_MODELS)
+    # parents before the tables that point at them (live connections are not copied: they are this moment's)
+    return sort_models(QUEUE_MODELS + TASK_MODELS + ADMIN_MODELS + REPORT_MODELS + SURVEY_MODELS
+                       + INTEGRATION_MODELS + SECURITY_MODELS)
 
 
 def copy_database(source, target) -> dict[str, int]:

@@ -143,6 +143,32 @@ def cmd_kiosk_token(args) -> int:
     return 0
 
 
+def cmd_survey_tablet(args) -> int:
+    """Register the survey tablet of a booth (or revoke it); prints its token and the address to open."""
+    import db
+    from intranet_server.actions import ActionError
+    from intranet_server.actions.surveys import register_tablet, revoke_tablet
+    settings = _settings()
+    db.connect(settings["database"]["url"])
+    with db.database.connection_context():
+        try:
+            if args.revoke:
+                revoke_tablet(args.name)
+                print(f"survey tablet {args.name} revoked: its token no longer works")
+                return 0
+            if args.booth is None:
+                print("ptsa survey-tablet: --booth N is required", file=sys.stderr)
+                return 2
+            _, token = register_tablet(args.name, args.booth)
+        except ActionError as exc:
+            print(f"ptsa survey-tablet: {exc.message}", file=sys.stderr)
+            return 2
+    print(f"survey tablet {args.name} registered for booth {args.booth}. On the tablet open "
+          f"http://SERVER:{settings['server']['port']}/survey and enter this token (shown only now):")
+    print(token)
+    return 0
+
+
 def cmd_print_test(args) -> int:
     from printer.cli import print_test
     settings = _settings()
@@ -509,6 +535,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from intranet_server.reports.cli import add_parser as add_report_parser
     add_report_parser(sub)
+    p = sub.add_parser("survey-tablet", help="register a booth's satisfaction-survey tablet and print its token")
+    p.add_argument("name")
+    p.add_argument("--booth", type=int, help="the booth number the tablet stands at")
+    p.add_argument("--revoke", action="store_true", help="revoke the tablet's token instead")
+    p.set_defaults(func=cmd_survey_tablet)
     return parser
 
 

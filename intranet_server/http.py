@@ -66,7 +66,10 @@ def body(required: bool = True) -> dict:
         return {}
     if not request.is_json:
         raise ActionError("send the body as JSON with 'Content-Type: application/json'", code="bad_json")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:   # deep nesting ("[[[[…") is not caught by silent=True: a 500 without this
+        raise ActionError("the body is nested too deeply", code="bad_json") from None
     if not isinstance(data, dict):
         raise ActionError("the body must be a JSON object", code="bad_json")
     return data

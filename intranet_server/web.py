@@ -97,6 +97,36 @@ def supervisor():
     return staff_page("supervisor.html", "supervisor", "admin", tz=actions.office.timezone)
 
 
+# ---- the satisfaction survey (SKM) ----------------------------------------------------------
+
+@web.get("/survey")
+def survey():
+    """The booth tablet's page. It signs in with its own tablet token (kept in the browser), not a session."""
+    from intranet_server.reads.surveys import TABLET_IDLE_S, THANKS_S
+    from intranet_server.rules.skm import ELEMENTS, PROFILE
+    return page("survey.html", elements=ELEMENTS, profile=PROFILE, idle_s=TABLET_IDLE_S, thanks_s=THANKS_S)
+
+
+@web.get("/reports/skm")
+def reports_skm():
+    from intranet_server.actions import ActionError
+    from intranet_server.reads import surveys as survey_reads
+    from intranet_server.schemas import parse
+    from intranet_server.schemas.surveys import SkmQuery
+    staff = _staff()
+    if staff is None or staff.role not in survey_reads.REPORT_ROLES:
+        return staff_page("reports_skm.html", *survey_reads.REPORT_ROLES)
+    args = {k: v for k, v in request.args.items() if k != "lang" and v != ""}
+    report, error = None, None
+    try:
+        query = parse(SkmQuery, args)
+        report = survey_reads.skm_report(staff, query.from_, query.to, query.service, query.unit)
+    except ActionError as exc:
+        error = exc.message
+    return staff_page("reports_skm.html", *survey_reads.REPORT_ROLES, report=report, error=error, args=args,
+                      services=survey_reads.visible_services(staff), chart=survey_reads.nrr_chart(report))
+
+
 @web.get("/admin")
 def admin():
     """Administration: the administrator edits; a supervisor may view their own units' parts."""

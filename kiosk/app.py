@@ -22,6 +22,7 @@ from .client import Cancelled, LobbyFeed, Reporter, ServerClient, ServerRefused,
 from .config import KioskConfigError, KioskSettings, load_settings
 from .printing import PrintOutcome, check_printer, print_and_report
 from .screens import AdminScreen, ErrorScreen, HomeScreen, IssuingScreen, PriorityScreen, TicketScreen
+from .survey import attach as attach_survey
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        self.survey = attach_survey(self)   # the "Survei" entry on Home and its screens
         if settings.office:
             self.home.set_office(settings.office)
 
@@ -209,7 +211,8 @@ class KioskWindow(QWidget):
         return self.stack.currentWidget()
 
     def retranslate(self) -> None:
-        for screen in (self.home, self.priority_screen, self.issuing, self.ticket, self.error, self.admin):
+        for screen in (self.home, self.priority_screen, self.issuing, self.ticket, self.error, self.admin,
+                       self.survey):
             screen.retranslate(self.language)
 
     def toggle_language(self) -> None:
@@ -228,6 +231,7 @@ class KioskWindow(QWidget):
         """Back to Home in the default language, nothing chosen (idle timeout, Done, Back)."""
         self.cancel_job()
         self.admin.reset()
+        self.survey.reset()   # an unfinished survey is abandoned: nothing is sent
         self.set_priority(None)
         if self.language != self.settings.language:
             self.language = self.settings.language

@@ -49,6 +49,9 @@ def _announce(ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool 
             payload.update(call=data, recall=recall, clips=call_clips(ticket.number, str(booth.number)),
                            text=call_text(ticket.number, str(booth.number)))
         publish("display", "call" if call else "booth", payload)
+        if ticket.status == "done":
+            from intranet_server.actions.surveys import offer   # the booth's survey tablet opens
+            offer(ticket, booth)
     for service in {s.id: s for s in (ticket.service, *services)}.values():
         lobby.service_changed(service.id)
 

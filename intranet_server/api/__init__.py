@@ -20,7 +20,7 @@ def openapi():
 def register(app) -> None:
     """Attach every domain's routes (importing a module adds its routes to `api`) and the blueprint."""
     from intranet_server.api import (  # noqa: F401
-        admin, alerts, auth, bookings, calendar, integrations, presence, queue, reports, tasks,
+        admin, alerts, auth, bookings, calendar, integrations, presence, queue, reports, surveys, tasks,
     )
     # Ids are signed 64-bit in the database: a larger path number is a 404, never an OverflowError.
     app.url_map.converters["int"] = BoundedInt

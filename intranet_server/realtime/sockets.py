@@ -58,6 +58,11 @@ def rooms_for_staff(staff: Staff) -> set[str]:
 def _identify(auth) -> tuple[set[str], object | None]:
     """The rooms of this connection and its staff session row (None: the display board or a kiosk).
     The browser's Origin was already checked by Engine.IO (`cors_allowed_origins`)."""
+    if isinstance(auth, dict) and auth.get("survey_token"):   # a booth's survey tablet: its room only
+        if not isinstance(auth["survey_token"], str) or len(auth["survey_token"]) > 256:
+            raise ActionError("bad survey tablet token", code="unauthorized", status=401)
+        from intranet_server.actions.surveys import authenticate_tablet, survey_room
+        return {survey_room(authenticate_tablet(auth["survey_token"]).booth.number)}, None
     row = security.session_for(session.get("sid"))
     if row is not None:
         return rooms_for_staff(row.staff), row
@@ -175,6 +180,9 @@ def snapshot(room: str):
         return {"kiosks": [kiosk_dict(k) for k in Kiosk.select().where(Kiosk.revoked_at.is_null())]}
     if kind == "kiosk":
         return {}
+    if kind == "survey":
+        from intranet_server.reads.surveys import current_offer
+        return {"offer": current_offer(int(key))}
     if kind in ("unit", "supervisor"):
         return task_snapshot(room)
     return None
