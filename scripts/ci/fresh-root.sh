@@ -102,3 +102,42 @@ fresh_run() {
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${FRESH_ENV[@]}" "$@"
 }
 FRESH_ENV=()
+
+# fresh_boot: boot the root with systemd-nspawn (the same network as this machine) and wait until
+# its systemd has started everything; sets FRESH_PID (the container's PID 1, seen from here).
+fresh_boot() {
+  fresh_umount   # nspawn mounts /proc, /sys and /dev itself
+  FRESH_BOOT_LOG="$FRESH_ROOT.boot.log"
+  systemd-nspawn -q -D "$FRESH_ROOT" -b --register=no --keep-unit > "$FRESH_BOOT_LOG" 2>&1 &
+  FRESH_NSPAWN=$!
+  FRESH_PID=""
+  local i p
+  for i in $(seq 1 300); do
+    for p in $(pgrep -P "$FRESH_NSPAWN" 2>/dev/null) $(pgrep -P "$(pgrep -P "$FRESH_NSPAWN" | head -n1)" 2>/dev/null); do
+      if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ]; then FRESH_PID=$p; break 2; fi
+    done
+    sleep 0.2
+  done
+  [ -n "$FRESH_PID" ] || { echo "fresh: the container did not boot"; tail -n 30 "$FRESH_BOOT_LOG"; return 1; }
+  local state
+  state="$(fresh_in timeout 120 systemctl is-system-running --wait || true)"
+  fresh_log "booted ($state)"
+}
+
+# fresh_in CMD...: run a command in the booted root (clean environment).
+fresh_in() {
+  nsenter -t "$FRESH_PID" -a /usr/bin/env -i HOME=/root USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+
+fresh_poweroff() {
+  [ -n "${FRESH_NSPAWN:-}" ] || return 0
+  if kill -0 "$FRESH_NSPAWN" 2>/dev/null; then
+    fresh_in systemctl poweroff >/dev/null 2>&1 || true
+    local i
+    for i in $(seq 1 100); do kill -0 "$FRESH_NSPAWN" 2>/dev/null || break; sleep 0.2; done
+    kill "$FRESH_NSPAWN" 2>/dev/null || true
+  fi
+  wait "$FRESH_NSPAWN" 2>/dev/null || true
+  FRESH_NSPAWN=""
+}
