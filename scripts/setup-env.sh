@@ -31,7 +31,7 @@ case "$EXTRA" in
   test)  wanted="$QT $BROWSER $TOOLS" ;;
   kiosk) wanted="$QT" ;;
 esac
-for pkg in $wanted; do
+for pkg in $(printf '%s\n' $wanted | sort -u); do
   # dpkg -s also answers for a removed package whose configuration is kept: ask for "installed"
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" = "installed" ] || need+=("$pkg")
 done
