@@ -3,6 +3,7 @@
 #
 #   bash scripts/install.sh                     # install, or upgrade: run it again after updating the code
 #   bash scripts/install.sh --kiosk-user NAME   # also start the kiosk in NAME's desktop session
+#   bash scripts/install.sh --kiosk-user NAME --no-server   # a kiosk machine: no server, no database
 #   bash scripts/install.sh --uninstall         # remove the program; keep the settings and the data
 #   bash scripts/install.sh --uninstall --purge # also remove /etc/ptsa, /var/lib/ptsa and the user
 #
@@ -26,13 +27,14 @@ BIN=/usr/local/bin/ptsa
 UNIT=/etc/systemd/system/ptsa.service
 KIOSK_UNIT=/etc/systemd/user/ptsa-kiosk.service
 
-mode=install purge=no kiosk_user=""
+mode=install purge=no kiosk_user="" server=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --uninstall) mode=uninstall ;;
     --purge) purge=yes ;;
     --kiosk-user) kiosk_user="${2:?--kiosk-user needs a user name}"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --no-server) server=no ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -156,8 +158,10 @@ WRAPPER
 chmod 0755 "$BIN"
 
 # --- the database: created, or migrated after an upgrade, and the catalog loaded
-say "ptsa init"
-( cd "$DATA" && runuser -u "$USER_NAME" -- env PTSA_CONFIG="$CONFIG" "$VENV/bin/ptsa" init )
+if [ "$server" = yes ]; then
+  say "ptsa init"
+  ( cd "$DATA" && runuser -u "$USER_NAME" -- env PTSA_CONFIG="$CONFIG" "$VENV/bin/ptsa" init )
+fi
 
 # --- systemd
 install -d -m 0755 /etc/systemd/system /etc/systemd/user
@@ -181,7 +185,7 @@ Restart=on-failure
 RestartSec=2s
 # eventlet keeps one descriptor per connected screen: [server] max_clients is 4096 by default
 LimitNOFILE=16384
-# hardening: the server writes only its data directory
+# hardening: the server writes only its data directory (another [server] data_dir: a drop-in with ReadWritePaths=)
 NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=$DATA
@@ -193,7 +197,7 @@ ProtectKernelModules=yes
 ProtectControlGroups=yes
 RestrictSUIDSGID=yes
 LockPersonality=yes
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 
 [Install]
 WantedBy=multi-user.target
@@ -228,6 +232,14 @@ if [ -n "$kiosk_user" ]; then
   say "the kiosk starts in $kiosk_user's next desktop session"
 fi
 
+if [ "$server" = no ]; then
+  if have_systemctl; then
+    systemctl disable --quiet ptsa.service 2>/dev/null || true
+    if systemd_running; then systemctl daemon-reload; systemctl stop ptsa.service 2>/dev/null || true; fi
+  fi
+  say "no server on this machine (--no-server): the kiosk talks to [kiosk] server in $CONFIG"
+  exit 0
+fi
 if have_systemctl; then
   if systemd_running; then
     systemctl daemon-reload

@@ -92,7 +92,7 @@ check "a new account signs in through the running server" sh_in \
 check "ptsa kiosk-token lobby-1" sh_in 'ptsa kiosk-token lobby-1 | tail -n 1 > /tmp/token && [ -s /tmp/token ]'
 # The office calendar is real here: outside its hours the kiosk's ticket is refused as closed (409).
 check "the kiosk's token issues a ticket (201, or 409 closed outside office hours)" sh_in \
-  "code=\$(curl -s -o /tmp/ticket.json -w '%{http_code}' --max-time 5 -X POST http://127.0.0.1:$PORT/api/v1/tickets -H \"Authorization: Bearer \$(cat /tmp/token)\" -H 'Content-Type: application/json' -d '{\"service\": \"PP\", \"idempotency_key\": \"fresh-1\", \"language\": \"id\"}'); cat /tmp/ticket.json; [ \$code = 201 ] || [ \$code = 409 ]"
+  "code=\$(curl -s -o /tmp/ticket.json -w '%{http_code}' --max-time 5 -X POST http://127.0.0.1:$PORT/api/v1/tickets -H \"Authorization: Bearer \$(cat /tmp/token)\" -H 'Content-Type: application/json' -d '{\"service\": \"PP\", \"idempotency_key\": \"fresh-install-1\", \"language\": \"id\"}'); cat /tmp/ticket.json; [ \$code = 201 ] || [ \$code = 409 ]"
 check "ptsa kiosk-token lobby-1 --revoke" in_root ptsa kiosk-token lobby-1 --revoke
 check "ptsa print-test --printer SPEC --preview /tmp/ticket.png (office name, letter P)" sh_in \
   'ptsa print-test --printer virtual:/tmp/printer --preview /tmp/ticket.png | tee /dev/stderr | grep -q "P001.*PTSA Uji Pasang" && [ -s /tmp/ticket.png ]'
@@ -103,6 +103,18 @@ check "bash scripts/install.sh again (upgrade, systemd running)" sh_in 'cd /root
 check "the edited /etc/ptsa/ptsa.toml was kept" sh_in "grep -q '^port = $PORT' /etc/ptsa/ptsa.toml"
 check "the server is up again after the upgrade" wait_active
 check "the staff survived the upgrade" sh_in 'ptsa staff list | grep -q hendra'
+
+# --- README 3.: a kiosk machine (the same root here): the kiosk starts in its user's desktop session
+sh_in 'useradd --create-home kiosk'
+check "bash scripts/install.sh --kiosk-user kiosk --no-server" \
+  sh_in 'cd /root/ptsa && bash scripts/install.sh --kiosk-user kiosk --no-server'
+check "ptsa-kiosk.service is enabled in kiosk's desktop session, kiosk is in group ptsa" sh_in \
+  '[ -L /home/kiosk/.config/systemd/user/graphical-session.target.wants/ptsa-kiosk.service ] && id -nG kiosk | grep -qw ptsa'
+check "systemd-analyze verify ptsa-kiosk.service" sh_in 'systemd-analyze verify /etc/systemd/user/ptsa-kiosk.service'
+check "the kiosk user can run the kiosk program (PySide6, the settings)" sh_in \
+  'runuser -u kiosk -- env QT_QPA_PLATFORM=offscreen PTSA_CONFIG=/etc/ptsa/ptsa.toml /opt/ptsa/venv/bin/python -c "from PySide6.QtWidgets import QApplication; import kiosk.app; from intranet_server.config import load_settings; load_settings(); QApplication([])"'
+check "--no-server: the server is stopped and disabled" sh_in \
+  '! systemctl is-enabled --quiet ptsa && ! systemctl is-active --quiet ptsa'
 
 # --- uninstall keeps the data; --purge removes it
 check "bash scripts/install.sh --uninstall" sh_in 'cd /root/ptsa && bash scripts/install.sh --uninstall'
