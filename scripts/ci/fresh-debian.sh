@@ -28,6 +28,29 @@ fresh_log "cd /root/ptsa && bash scripts/test.sh $*"
 set +e
 fresh_run bash -c 'cd /root/ptsa && exec bash scripts/test.sh "$@"' test.sh "$@"
 status=$?
+# The README's other command, on another port than 8080: its banner must name the port it serves.
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+fresh_log "PTSA_SERVER_PORT=$PORT bash scripts/demo.sh"
+fresh_run bash -c '
+  cd /root/ptsa
+  PTSA_SERVER_PORT='"$PORT"' bash scripts/demo.sh > /tmp/demo.log 2>&1 &
+  demo=$!
+  python3 - <<PY
+import json, sys, time, urllib.request
+for _ in range(600):
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:'"$PORT"'/healthz", timeout=2) as r:
+            sys.exit(0 if json.load(r)["status"] == "ok" else 1)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+PY
+  up=$?
+  kill $demo; wait $demo
+  cat /tmp/demo.log | grep -v "^ *$" | head -n 40
+  [ $up = 0 ] && grep -q "on http://127.0.0.1:'"$PORT"'/" /tmp/demo.log && grep -q "curl -X POST http://127.0.0.1:'"$PORT"'/api" /tmp/demo.log \
+    && grep -q -- "--server http://127.0.0.1:'"$PORT"'" /tmp/demo.log && ! grep -q ":8080" /tmp/demo.log
+' && fresh_log "demo.sh: served and announced on $PORT" || { fresh_log "demo.sh: FAILED"; [ "$status" != 0 ] || status=1; }
 set -e
 fresh_log "README test command in a bare Debian 12 root: exit $status after $(( $(date +%s) - start )) s"
 exit "$status"
