@@ -125,4 +125,5 @@ def pytest_collection_finish(session):
     if reason:
         verdict = "fail (PTSA_REQUIRE_BROWSER=1)" if os.environ.get("PTSA_REQUIRE_BROWSER") == "1" else "skip"
         session.config.get_terminal_writer().line(
-            f"PTSA: the {len(uses_browser)} browser tests will {verdict}: {reason}", red=True, bold=True)
+            f"PTSA: {len(uses_browser)} browser test{'s' if len(uses_browser) != 1 else ''} will {verdict}: {reason}",
+            red=True, bold=True)
