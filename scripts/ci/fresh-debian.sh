@@ -7,6 +7,8 @@
 #
 # PostgreSQL and Redis on 127.0.0.1 are this machine's (a chroot shares its network), and like
 # .ci/run it makes them and the browser required. PTSA_FRESH_KEEP=1 keeps the root for a look.
+# PTSA_FRESH_AS=sudo runs both commands as a user with sudo (sudo is added to the root for that)
+# instead of root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/ci/fresh-root.sh
@@ -21,18 +23,28 @@ cleanup() {
 trap cleanup EXIT
 fresh_mount
 fresh_clone
+# as_user CMD: run CMD (a bash script) in the checkout as root, or as a user with sudo
+if [ "${PTSA_FRESH_AS:-root}" = sudo ]; then
+  fresh_log "adding sudo and a user dev allowed to use it"
+  fresh_run bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
+    useradd --create-home --shell /bin/bash dev
+    echo "dev ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/dev && chmod 0440 /etc/sudoers.d/dev
+    mv /root/ptsa /home/dev/ptsa && chown -R dev:dev /home/dev/ptsa'
+  as_user() { fresh_run runuser -u dev -- env HOME=/home/dev USER=dev LOGNAME=dev bash -c "cd ~/ptsa && $1" "${@:2}"; }
+else
+  as_user() { fresh_run bash -c "cd /root/ptsa && $1" "${@:2}"; }
+fi
 FRESH_ENV=(PTSA_REQUIRE_SERVICES=1 PTSA_REQUIRE_BROWSER=1
            "PTSA_TEST_POSTGRES_URL=${PTSA_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
            "PTSA_TEST_REDIS_URL=${PTSA_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}")
-fresh_log "cd /root/ptsa && bash scripts/test.sh $*"
+fresh_log "bash scripts/test.sh $* (as ${PTSA_FRESH_AS:-root})"
 set +e
-fresh_run bash -c 'cd /root/ptsa && exec bash scripts/test.sh "$@"' test.sh "$@"
+as_user 'exec bash scripts/test.sh "$@"' test.sh "$@"
 status=$?
 # The README's other command, on another port than 8080: its banner must name the port it serves.
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 fresh_log "PTSA_SERVER_PORT=$PORT bash scripts/demo.sh"
-fresh_run bash -c '
-  cd /root/ptsa
+as_user '
   PTSA_SERVER_PORT='"$PORT"' bash scripts/demo.sh > /tmp/demo.log 2>&1 &
   demo=$!
   python3 - <<PY
