@@ -13,7 +13,7 @@ fresh_need_tools() {
   if [ "${#missing[@]}" -gt 0 ]; then
     fresh_log "installing ${missing[*]} on this machine"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 }
 
