@@ -8,7 +8,7 @@ fresh_log() { echo "[fresh $(date -u +%H:%M:%S)] $*"; }
 
 fresh_need_tools() {
   local missing=()
-  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v debootstrap >/dev/null || missing+=(debootstrap debian-archive-keyring gpgv)  # checks the Release signature
   if [ "${1:-}" = boot ] && ! command -v systemd-nspawn >/dev/null; then missing+=(systemd-container); fi
   if [ "${#missing[@]}" -gt 0 ]; then
     fresh_log "installing ${missing[*]} on this machine"
