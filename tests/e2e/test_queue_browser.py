@@ -27,7 +27,7 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     board.on("pageerror", lambda exc: errors.append(str(exc)))
     board.goto(live_server.url + "/display")
     board.click("#enable-sound")
-    board.wait_for_function("document.body.dataset.synced === 'yes'")
+    board.wait_for_function("document.body && document.body.dataset.synced === 'yes'")  # null body: still loading
     # where visitors look: people waiting and the wait estimate per service
     board.wait_for_selector("#services tr[data-service='PP']")
     assert "2" in board.inner_text("#services tr[data-service='PP']")
@@ -101,7 +101,7 @@ def login_page(browser, server, username):  # noqa: F811  (a browser, not the fi
     page.fill("#username", username)
     page.fill("#password", "demo12345")
     page.click("#login-submit")
-    page.wait_for_function("document.body.dataset.synced === 'yes'")
+    page.wait_for_function("document.body && document.body.dataset.synced === 'yes'")  # null body: still loading
     return page
 
 

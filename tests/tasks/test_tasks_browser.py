@@ -36,7 +36,7 @@ def signed_in(browser, server, username, path, viewport=(1366, 900)):  # noqa: F
     page.fill("#password", "demo12345")
     page.click("#login-submit")
     page.wait_for_url(f"**{path}")
-    page.wait_for_function("document.body.dataset.synced === 'yes'")
+    page.wait_for_function("document.body && document.body.dataset.synced === 'yes'")  # null body: still loading
     page.errors = errors
     return page
 
