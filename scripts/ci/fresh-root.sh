@@ -55,6 +55,9 @@ EOF
   fi
   [ -f /etc/pip.conf ] && cp /etc/pip.conf "$FRESH_ROOT/etc/pip.conf"
   cp /etc/resolv.conf "$FRESH_ROOT/etc/resolv.conf"
+  # what the Debian installer writes, which debootstrap leaves empty (sudo looks its host name up)
+  [ -s "$FRESH_ROOT/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+    "$(cat "$FRESH_ROOT/etc/hostname" 2>/dev/null || hostname)" > "$FRESH_ROOT/etc/hosts"
   # A chroot shares this machine's network: packages must not start their services (a second
   # Redis on 6379, nginx on 80) the way they would on a booted machine.
   printf '#!/bin/sh\nexit 101\n' > "$FRESH_ROOT/usr/sbin/policy-rc.d"
@@ -86,6 +89,7 @@ fresh_destroy() {
     echo "fresh: $r still has mounts, not removing it" >&2; return 1
   fi
   rm -rf --one-file-system "$r"
+  rm -f "$r.debootstrap.log" "$r.boot.log"
 }
 
 # fresh_clone: the committed repository (HEAD of the checkout this script runs from) into /root/ptsa.
