@@ -31,6 +31,7 @@ else:
     _ASYNC_MODE = None
 
 import argparse  # noqa: E402  (after the monkey patch on purpose)
+from pathlib import Path  # noqa: E402
 import logging  # noqa: E402
 
 
@@ -170,10 +171,36 @@ def cmd_survey_tablet(args) -> int:
 
 
 def cmd_print_test(args) -> int:
-    from printer.cli import print_test
+    from printer.cli import print_test, sample_ticket
     settings = _settings()
     spec = args.printer or settings["kiosk"]["printer"]
-    return print_test(spec, args.preview, paper_mm=int(settings["kiosk"]["paper_mm"]))
+    office = settings["office"]
+    ticket = sample_ticket(office_name=office["name"], timezone=office["timezone"], service=_sample_service(settings))
+    return print_test(spec, args.preview, paper_mm=int(settings["kiosk"]["paper_mm"]), ticket=ticket)
+
+
+def _sample_service(settings) -> dict | None:
+    """A service of the office (PP when it has one), so the sample shows a real letter: from its
+    database when this machine has it, else from the built-in catalog (a kiosk has no database)."""
+    services: list[dict] = []
+    url = settings["database"]["url"]
+    if not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists():
+        try:
+            import db
+            from db.models import Service
+            db.connect(url)
+            with db.database.connection_context():
+                services = [{"code": s.code, "prefix": s.prefix, "name_id": s.name_id}
+                            for s in Service.select().order_by(Service.sort_order, Service.id)]
+        except Exception:  # noqa: BLE001 - an unreachable database only means the catalog's sample
+            services = []
+    if not services:
+        from db.catalog import CatalogError, read_catalog
+        try:
+            services = read_catalog().services
+        except CatalogError:
+            return None
+    return next((s for s in services if s["code"] == "PP"), services[0] if services else None)
 
 
 def cmd_kiosk(args) -> int:
@@ -545,7 +572,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args) or 0
+    try:
+        code = args.func(args) or 0
+        sys.stdout.flush()  # inside the try: piped output is buffered and fails only here
+        return code
+    except BrokenPipeError:
+        # `ptsa staff list | head`: the reader has gone, which is not an error worth a traceback.
+        # Point stdout at /dev/null so the interpreter's final flush stays quiet (Python's docs, signal).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a program ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -121,16 +122,22 @@ class VirtualPrinter(Dummy):
         log.info("virtual printer wrote %s (%d bytes)", bin_path, len(data))
 
     def _claim_file(self, name: str, data: bytes) -> Path:
-        """Write data to the next free NNNN-name.bin; exclusive create so parallel writers never collide."""
-        while True:
-            numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _SEQUENCE.match(p.name))]
-            path = self.directory / f"{max(numbers, default=0) + 1:04d}-{name}.bin"
-            try:
-                with open(path, "xb") as handle:
-                    handle.write(data)
-                return path
-            except FileExistsError:
-                continue
+        """Write data to the next free NNNN-name.bin; exclusive so parallel writers never collide, and
+        whole: the bytes go to a hidden file first, hard-linked into place (link() refuses an existing
+        name), so a watcher never sees the .bin empty or half written."""
+        tmp = self.directory / f".{os.getpid()}-{threading.get_ident()}-{name}.bin.tmp"
+        tmp.write_bytes(data)
+        try:
+            while True:
+                numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _SEQUENCE.match(p.name))]
+                path = self.directory / f"{max(numbers, default=0) + 1:04d}-{name}.bin"
+                try:
+                    os.link(tmp, path)
+                    return path
+                except FileExistsError:
+                    continue
+        finally:
+            tmp.unlink()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -117,3 +117,18 @@ def live_server(tmp_path):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_collection_finish(session):
+    """One readable line, before the tests run, when the browser tests cannot start Chromium."""
+    uses_browser = [item for item in session.items
+                    if "browser" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser")]
+    if not uses_browser:
+        return
+    from tests.support.browser import problem
+    reason = problem()
+    if reason:
+        verdict = "fail (PTSA_REQUIRE_BROWSER=1)" if os.environ.get("PTSA_REQUIRE_BROWSER") == "1" else "skip"
+        session.config.get_terminal_writer().line(
+            f"PTSA: {len(uses_browser)} browser test{'s' if len(uses_browser) != 1 else ''} will {verdict}: {reason}",
+            red=True, bold=True)

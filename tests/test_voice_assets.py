@@ -163,6 +163,9 @@ def _need_browser():
             import playwright.sync_api  # noqa: F401
         except ImportError:
             reason = "Python package playwright not installed"
+    if not reason:
+        from tests.support.browser import problem
+        reason = problem()  # e.g. a shared library the driver or Chromium lacks, in one line
     if reason:
         if os.environ.get("PTSA_REQUIRE_BROWSER") == "1":
             pytest.fail(f"PTSA_REQUIRE_BROWSER=1 but {reason}")

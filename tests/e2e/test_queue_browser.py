@@ -28,7 +28,7 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     board.goto(live_server.url + "/display")
     # launched with --autoplay-policy=no-user-gesture-required, the board unlocks sound by itself
     board.wait_for_function("window.PTSAVoice.isUnlocked()")
-    board.wait_for_selector("body[data-online=yes]")
+    board.wait_for_selector("body[data-synced=yes]")
     # where visitors look: people waiting and the wait estimate per service
     board.wait_for_selector("#services tr[data-service='PP']")
     assert "2" in board.inner_text("#services tr[data-service='PP']")
@@ -102,7 +102,7 @@ def login_page(browser, server, username):  # noqa: F811  (a browser, not the fi
     page.fill("#username", username)
     page.fill("#password", "demo12345")
     page.click("#login-submit")
-    page.wait_for_selector("body[data-online=yes]")
+    page.wait_for_selector("body[data-synced=yes]")
     return page
 
 

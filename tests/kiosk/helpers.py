@@ -19,7 +19,10 @@ def make_kiosk(qtbot, settings: KioskSettings) -> KioskWindow:
     window.resize(*SCREEN)
     window.show()
     window.start()
-    qtbot.waitUntil(lambda: len(window.home.tiles) > 0 and bool(window.home.office_name), timeout=15_000)
+    # Started means live: the Socket.IO snapshot has arrived. Tiles alone may come from the HTTP
+    # answer, and a snapshot landing later would overwrite whatever a test did in between.
+    qtbot.waitUntil(lambda: window.have_snapshot and len(window.home.tiles) > 0 and bool(window.home.office_name),
+                    timeout=15_000)
     return window
 
 

@@ -8,12 +8,12 @@ def test_print_test_dummy_with_preview(tmp_path, capsys):
     assert print_test("dummy", str(preview)) == 0
     assert Image.open(preview).width == 576
     out = capsys.readouterr().out
-    assert "A001" in out and "status" in out and str(preview) in out
+    assert "P001" in out and "status" in out and str(preview) in out
 
 
 def test_print_test_virtual_58mm(tmp_path, capsys):
     assert print_test(f"virtual:{tmp_path}", str(tmp_path / "p.png"), paper_mm=58) == 0
-    data = (tmp_path / "0001-A001.bin").read_bytes()
+    data = (tmp_path / "0001-P001.bin").read_bytes()
     assert b"PTSA Kementerian" in data and b"Pengesahan Peraturan" in data
     assert Image.open(tmp_path / "p.png").width == 384
     assert "online, paper ok" in capsys.readouterr().out
@@ -42,7 +42,7 @@ def test_print_test_unwritable_preview(tmp_path):
 
 def test_sample_ticket_is_indonesian():
     ticket = sample_ticket()
-    assert ticket.language == "id" and ticket.number == "A001"
+    assert ticket.language == "id" and ticket.number == "P001"
     assert ticket.office_name == "PTSA Kementerian Ketenagakerjaan"
     assert ticket.issued_at.tzinfo is not None
 

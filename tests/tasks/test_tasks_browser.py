@@ -36,7 +36,7 @@ def signed_in(browser, server, username, path, viewport=(1366, 900)):  # noqa: F
     page.fill("#password", "demo12345")
     page.click("#login-submit")
     page.wait_for_url(f"**{path}")
-    page.wait_for_selector("body[data-online=yes]")
+    page.wait_for_selector("body[data-synced=yes]")
     page.errors = errors
     return page
 

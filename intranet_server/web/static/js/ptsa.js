@@ -138,10 +138,12 @@
     const socket = io({ transports: ["websocket"], auth: Object.assign({ page }, options.auth || {}),
                         reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let syncing = false;
+    let held = [];  // live events that arrive while a sync is answered: applied after it, in order
 
     function status(online) {
       if (banner) banner.hidden = online;
       document.body.dataset.online = online ? "yes" : "no";
+      if (!online) document.body.dataset.synced = "no";
       if (options.onStatus) options.onStatus(online);
     }
 
@@ -149,7 +151,9 @@
       syncing = true;
       socket.emit("sync", { rooms: Object.assign({}, seqs) }, (reply) => {
         syncing = false;
-        if (!reply || !reply.ok) return;
+        const later = held;
+        held = [];
+        if (!reply || !reply.ok) { later.forEach(([event, msg]) => deliver(event, msg, false)); return; }
         Object.entries(reply.rooms).forEach(([room, answer]) => {
           if (answer.error) return;
           if (answer.snapshot !== undefined) {
@@ -159,11 +163,16 @@
             answer.events.forEach(([event, msg]) => deliver(event, msg, true));
           }
         });
+        // An event that came before the answer may be newer than its snapshot (then it applies)
+        // or already in it (then its seq is dropped): never an older snapshot over a newer event.
+        later.forEach(([event, msg]) => deliver(event, msg, false));
+        document.body.dataset.synced = "yes";
       });
     }
 
     function deliver(event, msg, replayed) {
       if (msg && msg.room && msg.room in seqs) {
+        if (syncing && !replayed) { held.push([event, msg]); return; }
         const last = seqs[msg.room];
         if (last !== null && msg.seq <= last) return;           // already seen
         if (last !== null && msg.seq > last + 1 && !syncing) { sync(); return; }   // a gap: catch up
