@@ -6,7 +6,8 @@ import io
 
 from flask import jsonify, request
 
-from intranet_server.actions import Unauthorized
+from db.models import Staff
+from intranet_server.actions import Forbidden, Unauthorized
 from intranet_server.actions import surveys as survey_actions
 from intranet_server.actions.kiosks import authenticate_kiosk
 from intranet_server.api import api
@@ -54,6 +55,8 @@ def _tablet():
                                "was not served, `survey_closed` after the visit's day; 422 for bad scores.")
 def answer_survey():
     by = _respondent()
+    if isinstance(by, Staff) and (by.role != "p0" or not by.booth_id):   # may you, before what you sent
+        raise Forbidden("only a booth officer (P0) or the booth's tablet records a survey from a session")
     data = parse(SurveyIn, body())
     response = survey_actions.answer(by, data)
     return jsonify(survey_actions.response_dict(response)), 201

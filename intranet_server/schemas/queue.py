@@ -45,7 +45,8 @@ class PrinterReport(Body):
 
 
 class Transfer(Body):
-    service: Code
+    # required, but checked by the action after "may you": an officer of another booth hears 403
+    service: Code | None = Field(default=None, description="required; refused after the permission check")
 
 
 # ---- answers ----------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class TicketOut(Out):
     language: Literal["id", "en"]
     booked: bool = Field(default=False, description="redeemed from a visit booked online")
     verbs: list[str] = Field(default_factory=list, description="the verbs the signed-in person may apply now")
+    recall_until: dt.datetime | None = Field(default=None, description="a no-show: until when she may be called back")
 
 
 class IssuedTicket(TicketOut):
@@ -127,6 +129,8 @@ class BoothState(Out):
     no_show: list[TicketOut]
     parked: list[TicketOut]
     all_services: list[ServiceRef]
+    now: dt.datetime
+    undo_s: int = Field(description="how long after finish, no-show or transfer an undo is still taken")
 
 
 class DisplayBooth(Out):

@@ -19,6 +19,8 @@ OutboxStatus = Literal["pending", "sending", "unconfirmed", "sent", "failed", "c
 
 # ---- bodies -----------------------------------------------------------------------------
 
+REQUIRED_LATER = "required; its absence is refused after the permission check (403 before 422)"
+
 class CreateTask(Body):
     ticket_id: Id
     summary: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
@@ -32,17 +34,19 @@ class NoBody(Body):
 
 
 class Reassign(Body):
-    username: Username
+    # Texts a verb needs are typed and bounded here, but their presence is checked by the action after
+    # "may you": a caller with no part in the task hears 403, not 422, whatever it sent.
+    username: Username | None = Field(default=None, description=REQUIRED_LATER)
     note: LongText | None = None
 
 
 class Forward(Body):
-    unit: Code
+    unit: Code | None = Field(default=None, description=REQUIRED_LATER)
     note: LongText | None = None
 
 
 class Reason(Body):
-    reason: LongText
+    reason: LongText | None = Field(default=None, description=REQUIRED_LATER)
 
 
 class Note(Body):
@@ -50,11 +54,11 @@ class Note(Body):
 
 
 class Complete(Body):
-    result: LongText
+    result: LongText | None = Field(default=None, description=REQUIRED_LATER)
 
 
 class Comment(Body):
-    body: LongText
+    body: LongText | None = Field(default=None, description=REQUIRED_LATER)
 
 
 class Resend(Body):
@@ -205,7 +209,9 @@ class TaskOut(Out):
     result: str | None
     hop: HopOut | None
     due_at: dt.datetime | None
-    verbs: list[str] = Field(default_factory=list, description="the verbs the signed-in person may apply now")
+    verbs: dict[Literal["holder", "receiver", "origin", "supervisor", "reader"], list[str]] = Field(
+        default_factory=dict, description="the verbs each kind of viewer may apply now (one payload reaches "
+        "every viewer of a room; a screen picks its own list by how its person stands to the task)")
 
 
 class TaskDetail(TaskOut):
@@ -246,8 +252,10 @@ class OutboxMessage(Out):
 class OutboxCounts(Out):
     pending: int
     sending: int
+    unconfirmed: int = Field(description="sent, but the relay never answered: tried once more much later")
     sent: int
     failed: int
+    cancelled: int = Field(description="a webhook delivery dropped when its webhook was removed")
 
 
 class OutboxRows(Out):
@@ -269,6 +277,7 @@ class StaffOnDuty(Out):
     role: Role
     unit: str
     holding: int
+    connected: bool = Field(default=False, description="a screen of this person is connected now (any process)")
     last_active_at: dt.datetime | None
 
 

@@ -70,7 +70,8 @@ def world(app, settings, frozen_clock):
     people = {"p0": Staff.get(Staff.username == "p0-04"), "p1": other_p1, "p2": other_p2,
               "sup": Staff.get(Staff.username == "sup-barenbang"), "admin": Staff.get(Staff.username == "admin")}
     params = {"ticket_id": ticket.id, "task_id": task.id, "alert_id": alert.id, "override_id": override.id,
-              "code": "PHIJSK", "filename": "css/ptsa.css"}
+              "code": "PHIJSK", "filename": "css/ptsa.css", "client_id": 1, "webhook_id": 1, "number": 4,
+              "username": "p0-01", "name": "no-such-kiosk", "fmt": "csv"}
     return {"app": app, "people": people, "kiosk_token": kiosk_token, "params": params}
 
 
