@@ -155,9 +155,14 @@ def update_service(actor: str, code: str, fields: dict, version: str | None = No
     return service_row(code)
 
 
+def _service_out(entry: dict) -> dict:
+    """A service as the screens read it: every key always there (`sop_days`, `daily_cap` null for
+    none, where the catalog entry leaves them out); the version stays the digest of the entry."""
+    return {"sop_days": None, "daily_cap": None, **entry, "owner": entry["unit"], "version": version_of(entry)}
+
+
 def service_row(code: str) -> dict:
-    entry = _find(export_catalog().services, "code", code)
-    return {**entry, "owner": entry["unit"], "version": version_of(entry)}
+    return _service_out(_find(export_catalog().services, "code", code))
 
 
 # ---- booths -------------------------------------------------------------------------------
@@ -252,9 +257,14 @@ def update_unit(actor: str, code: str, fields: dict, version: str | None = None)
     return unit_row(code)
 
 
+def _unit_out(entry: dict) -> dict:
+    """A unit as the screens read it: `parent` (echelon 1) and `hours` (the office's) are null
+    rather than left out as in the catalog entry; the version stays the digest of the entry."""
+    return {"parent": None, "hours": None, **entry, "version": version_of(entry)}
+
+
 def unit_row(code: str) -> dict:
-    entry = _find(export_catalog().units, "code", code)
-    return {**entry, "version": version_of(entry)}
+    return _unit_out(_find(export_catalog().units, "code", code))
 
 
 def catalog_rows() -> dict:
@@ -262,9 +272,8 @@ def catalog_rows() -> dict:
     waiting = dict(Ticket.select(Service.code, fn.COUNT(Ticket.id)).join(Service, on=(Ticket.service == Service.id))
                    .where(Ticket.status == "waiting").group_by(Service.code).tuples())
     return {
-        "units": [{**u, "version": version_of(u)} for u in catalog.units],
-        "services": [{**s, "owner": s["unit"], "waiting": waiting.get(s["code"], 0), "version": version_of(s)}
-                     for s in catalog.services],
+        "units": [_unit_out(u) for u in catalog.units],
+        "services": [{**_service_out(s), "waiting": waiting.get(s["code"], 0)} for s in catalog.services],
         "booths": [{**b, "version": version_of(b)} for b in catalog.booths],
     }
 

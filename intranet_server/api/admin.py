@@ -16,11 +16,12 @@ from intranet_server.reads import admin as admin_reads
 from intranet_server.reads.scope import scope_units
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.admin import (
-    AuditPage, BoothIn, BoothPatch, KioskIn, KioskRegistered, Ok, OverrideIn, OverrideRemove, PasswordChange,
-    ServiceIn, ServiceLevelsIn, ServicePatch, Shift, StaffCreated, PasswordReset,
-    StaffCsv, StaffIn, StaffPatch, TestMessage,
-    UnitIn, UnitPatch,
+    AdminBooth, AdminCatalog, AdminService, AdminUnit, AuditPage, BoothIn, BoothPatch, ImportDone, ImportPreview,
+    KioskIn, KioskOverview, KioskRegistered, NotificationStatus, Ok, OverrideIn, OverrideRemove, PasswordChange,
+    PasswordReset, ServiceIn, ServiceLevels, ServiceLevelsIn, ServicePatch, Shift, StaffCreated, StaffCsv,
+    StaffIn, StaffList, StaffPatch, StaffRow, TestMessage, TestResults, UnitIn, UnitPatch,
 )
+from intranet_server.schemas.calendar import OverrideOut
 
 TAG = ["admin"]
 
@@ -56,7 +57,8 @@ def _body(model):
 # ---- catalog ------------------------------------------------------------------------------
 
 @api.get("/admin/catalog")
-@doc(summary="Units, services and booths with their versions (supervisors: their own units)", tags=TAG)
+@doc(summary="Units, services and booths with their versions (supervisors: their own units)", tags=TAG,
+     response=AdminCatalog)
 def admin_catalog():
     staff = _viewer()
     rows = catalog.catalog_rows()
@@ -71,7 +73,7 @@ def admin_catalog():
 
 @api.post("/admin/services")
 @doc(summary="Add a service (code, prefix, names, owner unit, SOP days, daily cap, opening hours)", tags=TAG,
-     body=ServiceIn, status=201)
+     body=ServiceIn, response=AdminService, status=201)
 def admin_add_service():
     staff = _admin()
     data = _body(ServiceIn)
@@ -79,7 +81,8 @@ def admin_add_service():
 
 
 @api.patch("/admin/services/<code>")
-@doc(summary="Change a service; `active: false` withdraws it (never deleted)", tags=TAG, body=ServicePatch)
+@doc(summary="Change a service; `active: false` withdraws it (never deleted)", tags=TAG, body=ServicePatch,
+     response=AdminService)
 def admin_change_service(code: str):
     staff = _admin()
     data = _body(ServicePatch)
@@ -87,7 +90,7 @@ def admin_change_service(code: str):
 
 
 @api.post("/admin/booths")
-@doc(summary="Add a booth", tags=TAG, body=BoothIn, status=201)
+@doc(summary="Add a booth", tags=TAG, body=BoothIn, response=AdminBooth, status=201)
 def admin_add_booth():
     staff = _admin()
     data = _body(BoothIn)
@@ -95,7 +98,8 @@ def admin_add_booth():
 
 
 @api.patch("/admin/booths/<int:number>")
-@doc(summary="Change a booth: its services, label, active", tags=TAG, body=BoothPatch)
+@doc(summary="Change a booth: its services, label, active", tags=TAG, body=BoothPatch,
+     response=AdminBooth)
 def admin_change_booth(number: int):
     staff = _admin()
     data = _body(BoothPatch)
@@ -103,7 +107,8 @@ def admin_change_booth(number: int):
 
 
 @api.post("/admin/units")
-@doc(summary="Add an echelon-1 or echelon-2 unit", tags=TAG, body=UnitIn, status=201)
+@doc(summary="Add an echelon-1 or echelon-2 unit", tags=TAG, body=UnitIn, response=AdminUnit,
+     status=201)
 def admin_add_unit():
     staff = _admin()
     data = _body(UnitIn)
@@ -112,7 +117,7 @@ def admin_add_unit():
 
 @api.patch("/admin/units/<code>")
 @doc(summary="Change a unit: names, parent, time zone, cuti bersama, weekly working hours, active", tags=TAG,
-     body=UnitPatch)
+     body=UnitPatch, response=AdminUnit)
 def admin_change_unit(code: str):
     staff = _admin()
     data = _body(UnitPatch)
@@ -133,7 +138,8 @@ def admin_catalog_toml():
 # ---- staff --------------------------------------------------------------------------------
 
 @api.get("/admin/staff")
-@doc(summary="Staff accounts; ?q= searches names, ?role= and ?unit= filter (supervisors: their units)", tags=TAG)
+@doc(summary="Staff accounts; ?q= searches names, ?role= and ?unit= filter (supervisors: their units)", tags=TAG,
+     response=StaffList)
 def admin_staff_list():
     staff = _viewer()
     query = Staff.select().order_by(Staff.role, Staff.username)
@@ -163,7 +169,7 @@ def admin_add_staff():
 
 @api.patch("/admin/staff/<username>")
 @doc(summary="Change placement (booth, unit, role), details, or disable/enable (`active`)", tags=TAG,
-     body=StaffPatch)
+     body=StaffPatch, response=StaffRow)
 def admin_change_staff(username: str):
     staff = _admin()
     data = _body(StaffPatch)
@@ -182,14 +188,15 @@ def admin_reset_password(username: str):
 
 @api.post("/admin/staff/import/preview")
 @doc(summary="What a CSV import would do, line by line with each line's problem; nothing is written",
-     tags=TAG, body=StaffCsv)
+     tags=TAG, body=StaffCsv, response=ImportPreview)
 def admin_import_preview():
     staff = _admin()
     return jsonify(admin_staff.preview_import(staff.username, _body(StaffCsv).csv))
 
 
 @api.post("/admin/staff/import")
-@doc(summary="Import a staff CSV: all or nothing (as `ptsa staff import`)", tags=TAG, body=StaffCsv)
+@doc(summary="Import a staff CSV: all or nothing (as `ptsa staff import`)", tags=TAG, body=StaffCsv,
+     response=ImportDone)
 def admin_import():
     staff = _admin()
     return jsonify(admin_staff.apply_import(staff.username, _body(StaffCsv).csv))
@@ -246,7 +253,7 @@ def admin_calendar_preview():
 
 @api.post("/admin/calendar/overrides")
 @doc(summary="Add a closure, an extra working day or a Ramadan period; open deadlines are recomputed",
-     tags=TAG, body=OverrideIn, status=201)
+     tags=TAG, body=OverrideIn, response=OverrideOut, status=201)
 def admin_calendar_add():
     staff = _admin()
     data = _body(OverrideIn)
@@ -265,7 +272,8 @@ def admin_calendar_remove(override_id: int):
 # ---- service levels -----------------------------------------------------------------------
 
 @api.get("/admin/service-levels")
-@doc(summary="Pickup targets, warning and escalation, channels, off-hours policy in force", tags=TAG)
+@doc(summary="Pickup targets, warning and escalation, channels, off-hours policy in force", tags=TAG,
+     response=ServiceLevels)
 def admin_levels():
     _viewer()
     return jsonify(admin_actions.service_levels())
@@ -282,7 +290,7 @@ def admin_levels_preview():
 
 @api.put("/admin/service-levels")
 @doc(summary="Save the service levels (in the database); open deadlines are recomputed", tags=TAG,
-     body=ServiceLevelsIn)
+     body=ServiceLevelsIn, response=ServiceLevels)
 def admin_levels_save():
     staff = _admin()
     data = _body(ServiceLevelsIn)
@@ -293,7 +301,7 @@ def admin_levels_save():
 
 @api.get("/admin/kiosks")
 @doc(summary="Kiosks: last seen, printer state, recent print failures; display boards connected now",
-     tags=TAG)
+     tags=TAG, response=KioskOverview)
 def admin_kiosks():
     _admin()
     return jsonify({"kiosks": admin_reads.kiosks(), **admin_reads.displays()})
@@ -317,14 +325,16 @@ def admin_revoke_kiosk(name: str):
 
 
 @api.get("/admin/notifications")
-@doc(summary="Whether e-mail (SMTP) and SMS are configured and reachable", tags=TAG)
+@doc(summary="Whether e-mail (SMTP) and SMS are configured and reachable", tags=TAG,
+     response=NotificationStatus)
 def admin_notifications():
     _admin()
     return jsonify(admin_reads.notifications(sla.settings()))
 
 
 @api.post("/admin/notifications/test")
-@doc(summary="Send a test message now (default: to your own e-mail and phone)", tags=TAG, body=TestMessage)
+@doc(summary="Send a test message now (default: to your own e-mail and phone)", tags=TAG, body=TestMessage,
+     response=TestResults)
 def admin_notifications_test():
     staff = _admin()
     data = parse(TestMessage, body(required=False))

@@ -117,10 +117,13 @@ def _reachable(host: str, port: int, timeout: float = 3.0) -> tuple[bool, str]:
 
 def notifications(settings: dict) -> dict:
     smtp, sms = settings["smtp"], settings["sms"]
-    mail = {"configured": bool(smtp["host"]), "host": smtp["host"], "port": smtp["port"], "from": smtp["from"]}
+    # `reachable` and `detail` are always there: null when the channel is not configured (not tried)
+    mail = {"configured": bool(smtp["host"]), "host": smtp["host"], "port": smtp["port"], "from": smtp["from"],
+            "reachable": None, "detail": None}
     if mail["configured"]:
         mail["reachable"], mail["detail"] = _reachable(smtp["host"], int(smtp["port"]))
-    text = {"configured": bool(sms["url"]), "kind": sms["kind"], "url": sms["url"]}
+    text = {"configured": bool(sms["url"]), "kind": sms["kind"], "url": sms["url"], "reachable": None,
+            "detail": None}
     if text["configured"]:
         url = urlparse(sms["url"])
         port = url.port or (443 if url.scheme == "https" else 80)

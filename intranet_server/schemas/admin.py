@@ -3,11 +3,13 @@ and the audit log. Shape checks live here; cross-row checks (a prefix used twice
 owner unit) are the catalog loader's, in db/catalog.py, so the file and the screens agree."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
 from intranet_server.schemas import Body, Out
+from intranet_server.schemas.queue import KioskOut
 
 DAY = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ROLE = Literal["p0", "p1", "p2", "supervisor", "admin", "pimpinan"]
@@ -126,6 +128,10 @@ class StaffRow(Out):
     version: str = Field(description="send it back with a change: a stale one is refused (409 stale)")
 
 
+class StaffList(Out):
+    staff: list[StaffRow] = Field(max_length=1000)
+
+
 class StaffCreated(StaffRow):
     one_time_password: str = Field(description="shown only in this answer; changed at the next sign-in")
 
@@ -139,6 +145,32 @@ class PasswordReset(Out):
 class StaffCsv(Body):
     csv: str = Field(min_length=1, max_length=60000, description="the file's text, header "
                      "username,full_name,role,unit,booth,email,phone,language,active,password")
+
+
+class ImportLine(Out):
+    line: int = Field(description="the line of the file (the header is line 1)")
+    username: str
+    action: Literal["add", "change"]
+    error: str | None = Field(description="why this line would be refused; null: it would be applied")
+
+
+class ImportPreview(Out):
+    lines: list[ImportLine]
+    ok: bool = Field(description="no line has a problem: the import would be applied")
+    errors: int
+    added: int
+    changed: int
+
+
+class OneTimePassword(Out):
+    username: str
+    one_time_password: str = Field(description="shown only in this answer; changed at the next sign-in")
+
+
+class ImportDone(Out):
+    added: int
+    changed: int
+    one_time_passwords: list[OneTimePassword] = Field(description="new accounts the file gave no password")
 
 
 class PasswordChange(Body):
@@ -157,6 +189,24 @@ class KioskRegistered(Out):
     qr_svg: str
 
 
+class PrintFailure(Out):
+    number: str
+    issued_at: dt.datetime
+
+
+class AdminKiosk(KioskOut):
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    print_failures: list[PrintFailure] = Field(max_length=5, description="the latest failed prints")
+
+
+class KioskOverview(Out):
+    kiosks: list[AdminKiosk]
+    displays: int = Field(description="display boards connected to this server process now")
+    kiosks_connected: list[str] = Field(description="kiosks connected to this server process now")
+    scope: Literal["this server process"]
+
+
 class OverrideIn(Body):
     kind: Literal["closed", "open", "ramadan"]
     first: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
@@ -169,12 +219,19 @@ class OverrideRemove(Body):
     remove: int = Field(ge=1, le=2**31)
 
 
+class ShiftExample(Out):
+    task: int
+    deadline: Literal["pickup", "completion"]
+    from_: dt.datetime = Field(alias="from")
+    to: dt.datetime
+
+
 class Shift(Out):
     tasks: int = Field(description="open tasks with at least one deadline that moves")
     deadlines: int = Field(description="deadlines that move (pickup and completion)")
     earliest_s: int | None = Field(description="the largest move earlier, seconds (negative)")
     latest_s: int | None = Field(description="the largest move later, seconds")
-    examples: list[dict]
+    examples: list[ShiftExample] = Field(max_length=10, description="the first moves, by task")
 
 
 class LevelChannels(Body):
@@ -194,9 +251,110 @@ class ServiceLevelsIn(Body):
     version: str | None = Version
 
 
+class LevelChannelsOut(Out):
+    warning: list[Literal["screen", "email", "sms"]]
+    breach: list[Literal["screen", "email", "sms"]]
+    escalation: list[Literal["screen", "email", "sms"]]
+
+
+class ServiceLevels(Out):
+    pickup_p0_p1: str
+    pickup_p1_p2: str
+    warn_ratio: float
+    escalate_ratio: float
+    off_hours: Literal["hold", "send"]
+    channels: LevelChannelsOut
+    units: dict[str, str] = Field(description="unit code -> its own pickup target")
+    version: str = Field(description="send it back with a save: a stale one is refused (409 stale)")
+    stored: bool = Field(description="saved in the database; false: the settings file's defaults")
+
+
 class TestMessage(Body):
     email: str | None = Field(default=None, max_length=200)
     sms: str | None = Field(default=None, max_length=32)
+
+
+class MailStatus(Out):
+    configured: bool
+    host: str
+    port: int
+    from_: str = Field(alias="from")
+    reachable: bool | None = Field(description="null: not configured, not tried")
+    detail: str | None
+
+
+class SmsStatus(Out):
+    configured: bool
+    kind: str
+    url: str
+    reachable: bool | None = Field(description="null: not configured, not tried")
+    detail: str | None
+
+
+class NotificationStatus(Out):
+    email: MailStatus
+    sms: SmsStatus
+
+
+class TestResult(Out):
+    channel: Literal["email", "sms"]
+    to: str
+    ok: bool
+    answer: str = Field(description="what the relay or gateway answered, or why not")
+
+
+class TestResults(Out):
+    results: list[TestResult]
+
+
+# ---- the catalog as the screens read it ---------------------------------------------------
+
+class AdminService(Out):
+    code: str
+    prefix: str
+    name_id: str
+    name_en: str
+    unit: str
+    owner: str = Field(description="the owner unit (the same as `unit`)")
+    sop_days: int | None
+    daily_cap: int | None
+    opens_at: str
+    closes_at: str
+    open_days: list[DAY]
+    typical_service_min: int
+    active: bool
+    version: str = Field(description="send it back with a change: a stale one is refused (409 stale)")
+
+
+class CatalogService(AdminService):
+    waiting: int = Field(description="visitors waiting in its queue now")
+
+
+class AdminUnit(Out):
+    code: str
+    name: str
+    name_en: str
+    echelon: Literal[1, 2]
+    parent: str | None
+    timezone: str
+    open_on_cuti_bersama: bool
+    hours: dict[DAY, list[str]] | None = Field(description="weekly working hours; null: the office's")
+    active: bool
+    version: str = Field(description="send it back with a change: a stale one is refused (409 stale)")
+
+
+class AdminBooth(Out):
+    number: int
+    label: str
+    services: list[str]
+    active: bool
+    version: str = Field(description="send it back with a change: a stale one is refused (409 stale)")
+
+
+class AdminCatalog(Out):
+    units: list[AdminUnit]
+    services: list[CatalogService]
+    booths: list[AdminBooth]
 
 
 class AuditEventOut(Out):

@@ -264,6 +264,49 @@ def test_notifications_status_without_configuration(admin):
     assert result["answer"].startswith("not configured")
 
 
+def _closed_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_notifications_status_has_the_same_keys_configured_or_not(admin, monkeypatch):
+    from intranet_server import sla
+    keys = {"email": {"configured", "host", "port", "from", "reachable", "detail"},
+            "sms": {"configured", "kind", "url", "reachable", "detail"}}
+    quiet = admin.get("/api/v1/admin/notifications").get_json()
+    assert {k: set(v) for k, v in quiet.items()} == keys
+    assert quiet["email"]["reachable"] is None and quiet["sms"]["detail"] is None      # not tried
+    port = _closed_port()
+    monkeypatch.setitem(sla.settings()["smtp"], "host", "127.0.0.1")
+    monkeypatch.setitem(sla.settings()["smtp"], "port", port)
+    monkeypatch.setitem(sla.settings()["sms"], "url", f"http://127.0.0.1:{port}/send")
+    tried = admin.get("/api/v1/admin/notifications").get_json()
+    assert {k: set(v) for k, v in tried.items()} == keys
+    assert tried["email"]["configured"] is True and tried["email"]["reachable"] is False
+    assert tried["sms"]["reachable"] is False and str(port) in tried["sms"]["detail"]
+
+
+def test_catalog_rows_carry_every_key_null_for_none(admin):
+    booth = admin.post("/api/v1/admin/booths", json={"number": 42, "services": ["PP"]})
+    assert booth.status_code == 201, booth.get_json()
+    assert booth.get_json()["label"] == "Booth 42" and booth.get_json()["services"] == ["PP"]
+    unit = admin.post("/api/v1/admin/units", json={"code": "BARU", "name": "Badan Baru", "echelon": 1})
+    assert unit.status_code == 201, unit.get_json()
+    assert unit.get_json()["parent"] is None and unit.get_json()["hours"] is None
+    service = admin.post("/api/v1/admin/services", json={**NEW_SERVICE, "sop_days": None, "daily_cap": None})
+    assert service.get_json()["sop_days"] is None and service.get_json()["daily_cap"] is None
+    catalog = admin.get("/api/v1/admin/catalog").get_json()
+    row = next(u for u in catalog["units"] if u["code"] == "BARU")
+    changed = admin.patch("/api/v1/admin/units/BARU", json={"name_en": "New Agency", "version": row["version"]})
+    assert changed.status_code == 200 and changed.get_json()["parent"] is None    # the version is the entry's
+    svc = next(s for s in catalog["services"] if s["code"] == "AK1")
+    assert svc["sop_days"] is None and svc["waiting"] == 0
+    assert admin.patch("/api/v1/admin/services/AK1", json={"daily_cap": 9, "version": svc["version"]}
+                       ).status_code == 200
+
+
 ADMIN_ROUTES = None
 
 
