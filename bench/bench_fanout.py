@@ -62,6 +62,8 @@ def screens_process(url, n, chunk, connected, go_home, out):
         clients.extend(batch)
     connected.put((time.time() - started, sum(c.connected for c in clients)))
     go_home.wait()
+    for client, mine in zip(clients, received, strict=True):
+        mine["dropped"] = not client.connected     # ping timeouts on an overloaded machine
     out.put(received)
     for c in clients:
         try:
@@ -96,7 +98,7 @@ def measure(url, pid, n, args, call):
         key, at = call(k)
         sent[key] = at
         time.sleep(args.spacing)
-    time.sleep(2)
+    time.sleep(args.settle)      # the last deliveries of a slow fan-out
     go_home.set()
     screens = [s for _ in procs for s in out.get(timeout=120)]
     for p in procs:
@@ -108,8 +110,10 @@ def measure(url, pid, n, args, call):
                 latencies.append((at - sent[key]) * 1000)
                 sizes.append(size)
         messages.append(s["messages"])
+    dropped = sum(s["dropped"] for s in screens)
     return {"screens": n, "connected": up, "connect_all_s": round(connect_s, 2), "server_rss_mb": memory,
             "calls": args.calls, "delivered": len(latencies), "expected": up * args.calls,
+            "screens_dropped_by_the_end": dropped,
             "latency_ms": {q: round(percentile(latencies, v), 1) for q, v in (("p50", 50), ("p90", 90), ("p99", 99))}
             if latencies else None,
             "call_event_bytes": round(sum(sizes) / len(sizes)) if sizes else None,
@@ -169,6 +173,7 @@ def main() -> int:
     parser.add_argument("--screens", default="100,1000")
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--spacing", type=float, default=0.5, help="seconds between calls")
+    parser.add_argument("--settle", type=float, default=10, help="seconds to wait for the last deliveries")
     parser.add_argument("--load-processes", type=int, default=4)
     parser.add_argument("--chunk", type=int, default=50, help="screens connecting at once per load process")
     args = parser.parse_args()
