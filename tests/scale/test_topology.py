@@ -79,10 +79,11 @@ def post(session, url, **kwargs):
 
 
 def test_nginx_three_processes_kill_9_under_load(tmp_path):
-    url, drop = fresh_postgres_database()
-    env = {"PTSA_DATABASE_URL": url, "PTSA_MESSAGE_QUEUE": redis_url(), "PTSA_SLA_PICKUP_P0_P1": f"{PICKUP_S}s"}
     if nginx_binary() is None:
         unavailable("nginx is not installed (Debian: apt-get install nginx)")
+    queue_url = redis_url()
+    url, drop = fresh_postgres_database()     # last: a skip after it would leave the database behind
+    env = {"PTSA_DATABASE_URL": url, "PTSA_MESSAGE_QUEUE": queue_url, "PTSA_SLA_PICKUP_P0_P1": f"{PICKUP_S}s"}
     servers, screens, stop, proxy = [], [], threading.Event(), None
     import psycopg2
     try:
