@@ -45,8 +45,9 @@ def _openapi_path(rule: str) -> str:
 def _responses(meta: dict, schema) -> dict:
     ok = {"description": meta["description"] or meta["summary"]}
     media = meta.get("media_type", "application/json")
-    if media != "application/json":      # a file: CSV, XLSX, PDF, TOML
-        ok["content"] = {media: {"schema": {"type": "string", "format": "binary"}}}
+    if media != "application/json":      # a file: CSV, XLSX, PDF, TOML (one of several by `fmt`)
+        ok["content"] = {m: {"schema": {"type": "string", "format": "binary"}}
+                         for m in ((media,) if isinstance(media, str) else media)}
     elif schema is not None:
         ok["content"] = {"application/json": {"schema": schema}}
     return {str(meta["status"]): ok, **meta["extra_responses"], **ERRORS}

@@ -10,7 +10,8 @@ from intranet_server.reads import reports
 from intranet_server.reports import exports
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.reports import (
-    DrillQuery, MonthlyQuery, TaskReport, TaskReportQuery, TrendQuery, VisitorReportQuery,
+    DrillDown, DrillQuery, MonthlyQuery, TaskReport, TaskReportQuery, TodayTiles, Trend, TrendQuery, VisitorReport,
+    VisitorReportQuery,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +48,7 @@ def task_report():
 
 @api.get("/reports/tasks.<fmt>")
 @doc(summary="The task KPI table as a file (fmt: csv or xlsx)", tags=["reports"], query=TaskReportQuery,
-     response={"type": "string", "format": "binary"})
+     media_type=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def task_report_file(fmt: str):
     rng, report = _tasks(_query(TaskReportQuery))
     header, rows = exports.task_table(report)
@@ -72,14 +73,14 @@ def _visitors(q):
 
 @api.get("/reports/visitors")
 @doc(summary="Visitor KPIs per service, booth or officer, the arrivals heat map and the days a cap was reached",
-     tags=["reports"], query=VisitorReportQuery, response={"type": "object"})
+     tags=["reports"], query=VisitorReportQuery, response=VisitorReport)
 def visitor_report():
     return jsonify(_visitors(_query(VisitorReportQuery))[1])
 
 
 @api.get("/reports/visitors.<fmt>")
 @doc(summary="The visitor KPI table as a file (csv or xlsx)", tags=["reports"], query=VisitorReportQuery,
-     response={"type": "string", "format": "binary"})
+     media_type=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def visitor_report_file(fmt: str):
     rng, report = _visitors(_query(VisitorReportQuery))
     header, rows = exports.visitor_table(report)
@@ -93,14 +94,14 @@ def _drill(q):
 
 @api.get("/reports/drill")
 @doc(summary="Exactly the tasks or tickets one figure counts", tags=["reports"], query=DrillQuery,
-     response={"type": "object"})
+     response=DrillDown)
 def drill():
     return jsonify(_drill(_query(DrillQuery)))
 
 
 @api.get("/reports/drill.<fmt>")
 @doc(summary="A drill-down as a file (csv or xlsx)", tags=["reports"], query=DrillQuery,
-     response={"type": "string", "format": "binary"})
+     media_type=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 def drill_file(fmt: str):
     answer = _drill(_query(DrillQuery))
     header, rows = exports.drill_table(answer)
@@ -110,7 +111,7 @@ def drill_file(fmt: str):
 
 @api.get("/reports/trend")
 @doc(summary="A 12-month line of the main figures, ending with `month`", tags=["reports"], query=TrendQuery,
-     response={"type": "object"})
+     response=Trend)
 def trend():
     q = _query(TrendQuery)
     return jsonify(reports.twelve_months(current_staff(*reports.VIEWERS), q.month, q.unit))
@@ -118,14 +119,15 @@ def trend():
 
 @api.get("/reports/today")
 @doc(summary="Today's live tiles: waiting now, called, tasks open, near breach, breaches", tags=["reports"],
-     response={"type": "object"})
+     response=TodayTiles)
 def today():
     return jsonify(reports.today_tiles(current_staff("supervisor", "admin", "pimpinan")))
 
 
 @api.get("/reports/monthly.<fmt>")
 @doc(summary="A unit's monthly report as a file: pdf (with its charts), xlsx or csv", tags=["reports"],
-     query=MonthlyQuery, response={"type": "string", "format": "binary"})
+     query=MonthlyQuery,
+     media_type=("application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"))
 def monthly(fmt: str):
     from intranet_server.reports import monthly as monthly_report
     q = _query(MonthlyQuery)

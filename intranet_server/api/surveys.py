@@ -16,6 +16,7 @@ from intranet_server.reads import surveys as survey_reads
 from intranet_server.reads.queue import booth_dict
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.surveys import (
+    SurveyForm, TabletState,
     SkmQuery, SkmReportOut, SurveyIn, SurveyOut, SurveyTicketOut, TicketLookupQuery,
 )
 
@@ -75,7 +76,7 @@ def survey_ticket():
 
 @api.get("/surveys/tablet")
 @doc(summary="The booth tablet: its booth and the visit it should survey now, if any", tags=["surveys"],
-     response={"type": "object"}, auth="kiosk", description="Bearer: the survey tablet token.")
+     response=TabletState, auth="kiosk", description="Bearer: the survey tablet token.")
 def survey_tablet():
     tablet = _tablet()
     return jsonify({"name": tablet.name, "booth": booth_dict(tablet.booth),
@@ -106,7 +107,7 @@ def _filename(report: dict, ext: str) -> str:
 
 @api.get("/reports/skm.csv")
 @doc(summary="The SKM report as CSV (the whole, per unit, per service)", tags=["reports"], query=SkmQuery,
-     response={"type": "string"}, auth="session")
+     media_type="text/csv", auth="session")
 def skm_report_csv():
     report = _report()
     header, rows = survey_reads.report_rows(report)
@@ -120,7 +121,8 @@ def skm_report_csv():
 
 @api.get("/reports/skm.xlsx")
 @doc(summary="The SKM report as an XLSX workbook (index sheet and comments sheet)", tags=["reports"],
-     query=SkmQuery, response={"type": "string", "format": "binary"}, auth="session")
+     query=SkmQuery, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     auth="session")
 def skm_report_xlsx():
     from openpyxl import Workbook
     report = _report()
@@ -146,7 +148,7 @@ def skm_report_xlsx():
 @api.get("/surveys/form")
 @doc(summary="The nine SKM elements with their questions and answers, and the optional profile's choices "
              "(Bahasa Indonesia and English), for clients that draw the form themselves (the kiosk)",
-     tags=["surveys"], response={"type": "object"}, auth=None)
+     tags=["surveys"], response=SurveyForm, auth=None)
 def survey_form():
     from intranet_server.rules.skm import ELEMENTS, PROFILE
     return jsonify({"elements": [dict(e, a_id=list(e["a_id"]), a_en=list(e["a_en"])) for e in ELEMENTS],

@@ -45,7 +45,7 @@ def doc(*, summary: str, tags: list[str], body: type[BaseModel] | None = None,
         response: type[BaseModel] | dict | None = None, status: int = 200,
         auth: str | list[str] | None = "session", description: str | None = None,
         query: type[BaseModel] | None = None, extra_responses: dict | None = None, body_required: bool = True,
-        media_type: str = "application/json"):
+        media_type: str | tuple[str, ...] = "application/json"):
     """Describe a route for the generated OpenAPI document. `auth` is "session", "kiosk", "client",
     a list of those, or None for a public route; `response` a model (or a raw JSON schema); `query`
     a model of the query parameters; `body_required=False` when an empty body is accepted too;

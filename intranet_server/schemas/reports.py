@@ -110,3 +110,73 @@ class TaskReport(Out):
     service: str | None
     officer: str | None
     units: list[TaskUnitRow]
+
+
+# ---- the other answers --------------------------------------------------------------------
+
+_VISITOR_FIGURES = {
+    "issued": (int, ...), "served": (int, ...), "no_show": (int, ...), "no_show_pct": (float | None, ...),
+    "transferred": (int, ...), "priority": (int, ...), "priority_pct": (float | None, ...),
+    "called": (int, ...), "called_within_target": (int, ...), "called_after_target": (int, ...),
+    "within_target_pct": (float | None, ...), "wait_minutes_p50": (float | None, ...),
+    "wait_minutes_p90": (float | None, ...), "service_minutes_p50": (float | None, ...),
+}
+VisitorFigures = create_model("VisitorFigures", __base__=Out, **_VISITOR_FIGURES)
+VisitorRow = create_model("VisitorRow", __base__=Out, code=(str, ...), name=(str, ...),
+                          name_en=(str | None, None), **_VISITOR_FIGURES)
+
+
+class CapDay(Out):
+    service: str
+    day: dt.date
+
+
+class VisitorReport(Out):
+    """Tickets of the period per service, booth or officer (`by`), with the office total, the
+    arrivals heat map (weekday × hour, office-local) and the days a daily cap was reached."""
+    model_config = {"populate_by_name": True}
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    by: str
+    target_minutes: float
+    total: VisitorFigures
+    rows: list[VisitorRow]
+    heat_map: list[list[int]]
+    cap_days: list[CapDay]
+
+
+class DrillDown(Out):
+    """Exactly the tasks or tickets one figure counts (`count` = the figure)."""
+    model_config = {"populate_by_name": True}
+    figure: str
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    count: int
+    rows: list[dict] = Field(description="one row per counted task or ticket, the columns of the figure's kind")
+
+
+class TodayTiles(Out):
+    now: dt.datetime
+    day: dt.date
+    waiting: int
+    called: int
+    tasks_open: int
+    near_breach: int
+    breaches: int
+
+
+class TrendMonth(Out):
+    month: str
+    received: int
+    picked_in_time_pct: float | None
+    completed: int
+    completed_in_sop_pct: float | None
+    breaches: int
+    completion_days_p50: float | None
+    issued: int
+    within_target_pct: float | None
+
+
+class Trend(Out):
+    unit: str | None
+    months: list[TrendMonth]

@@ -99,3 +99,47 @@ class SkmReportOut(SkmIndexOut):
     per_service: list[SkmGroupOut]
     per_unit: list[SkmGroupOut]
     comments: list[str]
+
+
+# ---- the form and the tablet ------------------------------------------------------------------
+
+class ElementText(Out):
+    key: str
+    id: str
+    en: str
+    q_id: str = Field(description="the question, Bahasa Indonesia")
+    q_en: str
+    a_id: list[str] = Field(description="the four answers, 1 to 4")
+    a_en: list[str]
+
+
+class ProfileChoice(Out):
+    code: str
+    id: str
+    en: str
+
+
+class SurveyForm(Out):
+    elements: list[ElementText]
+    profile: dict[str, list[ProfileChoice]] = Field(description="age_band, sex, education, occupation")
+
+
+class SurveyOffer(Out):
+    ticket_id: int
+    number: str
+    service: str
+    service_name: dict[str, str]
+    language: str
+    finished_at: str | None
+
+
+class TabletBooth(Out):
+    number: int
+    label: str
+
+
+class TabletState(Out):
+    name: str
+    booth: TabletBooth
+    room: str
+    offer: SurveyOffer | None
