@@ -15,6 +15,7 @@ from intranet_server.schemas import Body, Out
 from intranet_server.schemas.auth import BoothRef
 from intranet_server.schemas.common import DB_INT_MAX
 from intranet_server.schemas.queue import BoothState, DisplayState, IssuedTicket, KioskOut, ServiceOut, TicketOut
+from intranet_server.schemas.surveys import SurveyOffer
 from intranet_server.schemas.tasks import AlertOut, TaskOut
 
 
@@ -80,10 +81,20 @@ class CatalogEvent(Event):
     booths: list[int] | None = None
 
 
+class SurveyOfferEvent(Event):
+    """`survey:<booth>`: the officer finished a served visit; the booth's tablet opens the survey."""
+    offer: SurveyOffer
+
+
+class SurveyAnsweredEvent(Event):
+    """`survey:<booth>`: this ticket's survey is in (from the kiosk, say): the tablet closes it."""
+    ticket_id: int
+
+
 EVENTS: dict[str, type[BaseModel]] = {
     "ticket": TicketEvent, "booth": BoothEvent, "call": CallEvent, "reprint": ReprintEvent,
     "kiosk": KioskEvent, "service": ServiceEvent, "task": TaskEvent, "alert": AlertEvent,
-    "catalog": CatalogEvent,
+    "catalog": CatalogEvent, "offer": SurveyOfferEvent, "answered": SurveyAnsweredEvent,
 }
 
 
@@ -136,9 +147,15 @@ class SupervisorSnapshot(Out):
     alerts: list[AlertOut]
 
 
+class SurveySnapshot(Out):
+    """`survey:<booth>`: the visit the tablet should survey now, if any."""
+    offer: SurveyOffer | None
+
+
 SNAPSHOTS: dict[str, type[BaseModel]] = {
     "display": DisplayState, "lobby": LobbySnapshot, "booth": BoothState, "service": ServiceSnapshot,
     "staff": StaffSnapshot, "kiosk": KioskSnapshot, "unit": UnitSnapshot, "supervisor": SupervisorSnapshot,
+    "survey": SurveySnapshot,
 }
 
 

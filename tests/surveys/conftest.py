@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.support.csrf import CsrfClient
+
 import db
 from db.models import Kiosk, Staff, Ticket
 from intranet_server import actions, cache, clock
@@ -29,6 +31,7 @@ def backend(request, tmp_path):
     from intranet_server.app import create_app
     clock.freeze(MONDAY_0900_WIB)
     app = create_app(settings)
+    app.test_client_class = CsrfClient   # sends the CSRF header, as the pages do
     sent: list = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
     cache.services.clear()
@@ -51,6 +54,7 @@ def sqlite_backend(tmp_path):
     from intranet_server.app import create_app
     clock.freeze(MONDAY_0900_WIB)
     app = create_app(settings)
+    app.test_client_class = CsrfClient   # sends the CSRF header, as the pages do
     sent: list = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
     cache.services.clear()
