@@ -16,7 +16,8 @@ from tests.tasks.helpers import new_task, receiver
 ROOT = Path(__file__).resolve().parents[2] / "intranet_server"
 
 
-CALL = re.compile(r'publish\([^,]+,\s*"([a-z_]+)"(?:\s+if\s+[\w.]+\s+else\s+"([a-z_]+)")?')
+# `publish(room, "<event>", ...)`, not the message queue's own `self._publish({...})`
+CALL = re.compile(r'(?<![\w.])publish\([^,]+,\s*"([a-z_]+)"(?:\s+if\s+[\w.]+\s+else\s+"([a-z_]+)")?')
 
 
 def published_names() -> set[str]:
