@@ -141,3 +141,8 @@ class SlaState(BaseModel):
 
 
 TASK_MODELS = [Task, TaskHop, TaskMessage, Alert, Outbox, CalendarOverride, SlaState]
+
+# The month-end reports' ranges (migration 0005 creates the same, so a fresh schema equals an upgraded one).
+TaskHop.add_index(TaskHop.to_unit, TaskHop.sent_at, name="task_hop_to_unit_id_sent_at")
+Task.add_index(Task.completed_at, Task.service, name="task_completed_at_service_id")
+TaskMessage.add_index(TaskMessage.kind, TaskMessage.created_at, name="task_message_kind_created_at")

@@ -247,9 +247,11 @@ def _task_queries(period: kpi.Period, unit_ids: set[int] | None, service_id: int
     if unit_ids is not None:
         ids = list(unit_ids)
         hq = hq.where(TaskHop.to_unit.in_(ids))
-        aq = aq.where(TaskHop.to_unit.in_(ids))
-        cq = cq.where(result_hop.from_unit.in_(ids))
-        dq = dq.where(TaskHop.to_unit.in_(ids))
+        # `+ 0` keeps SQLite's planner (no statistics) from walking every hop of the units through the
+        # to/from-unit indexes instead of ranging over the period's alerts, completions and messages
+        aq = aq.where((TaskHop.to_unit + 0).in_(ids))
+        cq = cq.where((result_hop.from_unit + 0).in_(ids))
+        dq = dq.where((TaskHop.to_unit + 0).in_(ids))
         bq = bq.where(Task.unit.in_(ids))
     if service_id is not None:
         hq, aq, dq = (q.where(Task.service == service_id) for q in (hq, aq, dq))
