@@ -368,18 +368,10 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
 
 def ticket_rows(period: kpi.Period, service_id: int | None = None, booth_id: int | None = None,
                 officer_id: int | None = None, unit_ids: set[int] | None = None) -> list[kpi.TicketRow]:
-    q = (Ticket.select(Ticket.id, Ticket.service, Ticket.issued_for, Ticket.booth, Ticket.served_by, Ticket.priority,
-                       Ticket.outcome, Ticket.business_day.cast("TEXT"), _epoch(Ticket.issued_at),
-                       _epoch(Ticket.first_called_at), _epoch(Ticket.started_at), _epoch(Ticket.finished_at))
-         .where((Ticket.issued_at >= utc(period.start)) & (Ticket.issued_at < utc(period.end))))
-    if service_id is not None:
-        q = q.where(Ticket.service == service_id)
-    if booth_id is not None:
-        q = q.where(Ticket.booth == booth_id)
-    if officer_id is not None:
-        q = q.where(Ticket.served_by == officer_id)
-    if unit_ids is not None:
-        q = q.where(Ticket.service.in_(Service.select(Service.id).where(Service.unit.in_(list(unit_ids)))))
+    q = _tickets(period, Ticket.id, Ticket.service, Ticket.issued_for, Ticket.booth, Ticket.served_by,
+                 Ticket.priority, Ticket.outcome, Ticket.business_day.cast("TEXT"), _epoch(Ticket.issued_at),
+                 _epoch(Ticket.first_called_at), _epoch(Ticket.started_at), _epoch(Ticket.finished_at),
+                 service_id=service_id, booth_id=booth_id, officer_id=officer_id, unit_ids=unit_ids)
     return [kpi.TicketRow._make(r) for r in _raw(q)]
 
 
@@ -387,14 +379,16 @@ def _tickets(period: kpi.Period, *columns, service_id: int | None = None, booth_
              officer_id: int | None = None, unit_ids: set[int] | None = None):
     """The tickets a visitor figure of this period may count (the same filters as `ticket_rows`)."""
     q = Ticket.select(*columns).where((Ticket.issued_at >= utc(period.start)) & (Ticket.issued_at < utc(period.end)))
+    # `+ 0`: the filters are checked in the covering index's range, not looked up through the per-column
+    # indexes (SQLite, without statistics, prefers those and then reads every ticket of the service in a row)
     if service_id is not None:
-        q = q.where(Ticket.service == service_id)
+        q = q.where((Ticket.service + 0) == service_id)
     if booth_id is not None:
-        q = q.where(Ticket.booth == booth_id)
+        q = q.where((Ticket.booth + 0) == booth_id)
     if officer_id is not None:
-        q = q.where(Ticket.served_by == officer_id)
+        q = q.where((Ticket.served_by + 0) == officer_id)
     if unit_ids is not None:
-        q = q.where(Ticket.service.in_(Service.select(Service.id).where(Service.unit.in_(list(unit_ids)))))
+        q = q.where((Ticket.service + 0).in_(Service.select(Service.id).where(Service.unit.in_(list(unit_ids)))))
     return q
 
 
