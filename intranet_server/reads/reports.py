@@ -309,8 +309,9 @@ def task_rows(period: kpi.Period, unit_ids: set[int] | None = None, service_id: 
 
 def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = None,
                service_id: int | None = None, officer_id: int | None = None, now: dt.datetime | None = None,
-               backlog: bool = True) -> dict[object, kpi.TaskStats]:
-    """kpi.task_stats per group (key: unit_id, service_id, officer_id, or None for all together) computed by
+               backlog: bool = True, starts: list[int] | None = None) -> dict[object, kpi.TaskStats]:
+    """kpi.task_stats per group (key: unit_id, service_id, officer_id, None for all together, or "period":
+    the index of the sub-period among `starts` each row falls in, for the 12-month line) computed by
     the database: counts by GROUP BY over the outcomes' CASE (the same comparisons of whole epoch seconds as
     kpi.hop_outcome and kpi.completion_outcome), and only the integer working seconds the percentiles need.
     The rows of `task_rows` grouped by `kpi.group` give the same figures (tests/reports checks it)."""
@@ -325,7 +326,11 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
             "service_id": (Task.service, Task.service, Task.service, Task.service),
             # an alert row carries no officer (kpi.AlertRow.officer_id is None): by officer, alerts go uncounted
             "officer_id": (TaskHop.picked_by, none, Task.completed_by, TaskMessage.author),
-            None: (none, none, none, none)}[key]
+            None: (none, none, none, none),
+            "period": (None,) * 4}[key]
+    if key == "period":
+        keys = tuple(_period_index(c, starts) for c in (TaskHop.sent_at, Alert.created_at, Task.completed_at,
+                                                        TaskMessage.created_at))
     out: dict[object, kpi.TaskStats] = {}
 
     def stats(k) -> kpi.TaskStats:
@@ -366,6 +371,12 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
     return out
 
 
+def _period_index(column, starts: list[int]):
+    """Which of the consecutive periods beginning at `starts` an instant falls in (the caller's range ends the
+    last): one grouped query for twelve months instead of twelve."""
+    return Case(None, [(column < utc(s), i) for i, s in enumerate(starts[1:])], len(starts) - 1)
+
+
 def ticket_rows(period: kpi.Period, service_id: int | None = None, booth_id: int | None = None,
                 officer_id: int | None = None, unit_ids: set[int] | None = None) -> list[kpi.TicketRow]:
     q = _tickets(period, Ticket.id, Ticket.service, Ticket.issued_for, Ticket.booth, Ticket.served_by,
@@ -400,14 +411,14 @@ VISITOR_KEYS = {"service": Ticket.service, "booth": Ticket.booth, "officer": Tic
 
 
 def visitor_stats(period: kpi.Period, target_s: float, by: str | None = None, durations: bool = True,
-                  **filters) -> dict:
+                  starts: list[int] | None = None, **filters) -> dict:
     """kpi.visitor_counts computed by the database: per group (None: every ticket together) the counts of
     VISITOR_FIGURES' predicates by GROUP BY, and only the integer waits and service times the percentiles
     need. Returns {key: (counts, waits_s, service_s)}; a year at ten times PTSA's volume is a few hundred
     thousand integers instead of as many rows."""
     issued, called = _epoch(Ticket.issued_at), _epoch(Ticket.first_called_at)
     wait = called - issued
-    key = VISITOR_KEYS[by] if by else Value(None)
+    key = (_period_index(Ticket.issued_at, starts) if by == "period" else VISITOR_KEYS[by]) if by else Value(None)
     counts = [fn.COUNT(Ticket.id), _n(Ticket.outcome == "served"), _n(Ticket.outcome == "no_show"),
               _n(Ticket.issued_for != Ticket.service), _n(Ticket.priority.is_null(False)),
               _n(Ticket.first_called_at.is_null(False)),
@@ -415,7 +426,7 @@ def visitor_stats(period: kpi.Period, target_s: float, by: str | None = None, du
               _n(Ticket.first_called_at.is_null(False) & (wait > target_s))]
     q = _tickets(period, key.alias("k"), *counts, **filters)
     if by:
-        q = q.group_by(key)
+        q = q.group_by(SQL("1"))   # by position: the same on SQLite and PostgreSQL, whatever the key's expression
     out = {r[0]: (dict(zip(kpi.VISITOR_COUNTS, (int(n or 0) for n in r[1:]), strict=True)), [], [])
            for r in _raw(q) if r[1]}
     if durations:
@@ -527,11 +538,14 @@ def twelve_months(staff: Staff, month: str | None = None, unit_code: str | None 
         months.append(month_range(m.strftime("%Y-%m")))
         m = months[-1].last + dt.timedelta(days=1)
     points = []
-    for r in months:   # grouped queries per month: each an indexed range, none fetching a row per ticket or hop
-        f = kpi.task_summary(task_stats(r.period(), None, ids, officer_id=officer_id, now=now, backlog=False)
-                             .get(None, kpi.TaskStats()), ts)
-        stats = visitor_stats(r.period(), wait_target_s(), durations=False, unit_ids=ids,
-                              officer_id=officer_id).get(None)
+    whole = Range(first_month, last.last).period()
+    starts = [r.period().start for r in months]   # one grouped query per row kind, grouped by month
+    tasks = task_stats(whole, "period", ids, officer_id=officer_id, now=now, backlog=False, starts=starts)
+    visitors = visitor_stats(whole, wait_target_s(), "period", durations=False, starts=starts, unit_ids=ids,
+                             officer_id=officer_id)
+    for i, r in enumerate(months):
+        f = kpi.task_summary(tasks.get(i, kpi.TaskStats()), ts)
+        stats = visitors.get(i)
         vf = kpi.visitor_summary(*(stats or (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])))
         points.append({"month": r.first.strftime("%Y-%m"), "received": f["received"],
                        "picked_in_time_pct": f["picked_in_time_pct"], "completed": f["completed"],

@@ -47,6 +47,17 @@ def _same_figures(now: dt.datetime):
                 == kpi.heat_map(tickets, period, offset))
         caps = {s: 1 for s in {t.issued_for_id for t in tickets}}
         assert kpi.cap_days_of(reports.tickets_per_day(period), caps) == kpi.cap_days(tickets, period, caps)
+    months = [reports.month_range(f"{y}-{m:02d}") for y, m in [(2025, 12), *((2026, m) for m in range(1, 12))]]
+    starts = [r.period().start for r in months]
+    whole = reports.Range(months[0].first, months[-1].last).period()
+    by_month = reports.task_stats(whole, "period", None, now=now, backlog=False, starts=starts)
+    visitors = reports.visitor_stats(whole, target, "period", starts=starts)
+    for i, r in enumerate(months):   # the 12-month line's one grouped query equals a query per month
+        alone = reports.task_stats(r.period(), None, None, now=now, backlog=False).get(None, kpi.TaskStats())
+        assert kpi.task_summary(by_month.get(i, kpi.TaskStats()), ts) == kpi.task_summary(alone, ts), r
+        empty = (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])
+        assert (kpi.visitor_summary(*visitors.get(i, empty))
+                == kpi.visitor_summary(*reports.visitor_stats(r.period(), target).get(None, empty))), r
     return checked
 
 
