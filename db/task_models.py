@@ -143,3 +143,11 @@ class SlaState(BaseModel):
 
 
 TASK_MODELS = [Task, TaskHop, TaskMessage, Alert, Outbox, CalendarOverride, SlaState]
+
+# The month-end reports' ranges (migration 0005 creates the same, so a fresh schema equals an upgraded one).
+# The hop and completion indexes cover every column the figures read, so a year is read from them alone.
+TaskHop.add_index(TaskHop.to_unit, TaskHop.sent_at, TaskHop.to_position, TaskHop.picked_at, TaskHop.due_at,
+                  TaskHop.working_s, TaskHop.picked_by, TaskHop.task, name="task_hop_report_to_unit_id_sent_at")
+Task.add_index(Task.completed_at, Task.service, Task.completion_due_at, Task.working_s, Task.paused_s,
+               Task.completed_by, name="task_report_completed_at")
+TaskMessage.add_index(TaskMessage.kind, TaskMessage.created_at, name="task_message_kind_created_at")

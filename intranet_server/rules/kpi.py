@@ -22,6 +22,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -276,69 +277,101 @@ def _period_rows(rows: TaskRows, period: Period) -> dict[str, list]:
             "backlog": rows.backlog}
 
 
-def task_figures(rows: TaskRows, period: Period, now: int) -> dict:
-    """Every task figure of one group (a unit, a service, an officer, or a unit with its children). One pass
-    per row kind; the property tests check that each count is what TASK_FIGURES' predicate selects."""
+@dataclass
+class TaskStats:
+    """What the task figures of one group are computed from: counts by outcome and the durations the
+    percentiles need. `task_stats` builds it from rows; the read layer builds the same from SQL (GROUP BY with
+    the same predicates), so a year's report does not fetch one row per hop."""
+    hops: dict = field(default_factory=dict)        # (position, hop_outcome) -> count
+    pickup_s: dict = field(default_factory=dict)    # position -> working seconds of the picked hops
+    alerts: dict = field(default_factory=dict)      # level -> count
+    completed: dict = field(default_factory=dict)   # completion_outcome -> count
+    paused: int = 0                                 # completed tasks that waited on the applicant
+    paused_s: int = 0                               # and their paused working seconds, summed
+    days: list = field(default_factory=list)        # completion time of each completed task, working days
+    docs: int = 0
+    backlog: list = field(default_factory=list)     # TaskRow: the backlog is small and needs its ages
+
+    def plus(self, other: TaskStats) -> TaskStats:
+        def add(a: dict, b: dict) -> dict:
+            return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
+        return TaskStats(add(self.hops, other.hops),
+                         {k: self.pickup_s.get(k, []) + other.pickup_s.get(k, []) for k in {*self.pickup_s,
+                                                                                          *other.pickup_s}},
+                         add(self.alerts, other.alerts), add(self.completed, other.completed),
+                         self.paused + other.paused, self.paused_s + other.paused_s, self.days + other.days,
+                         self.docs + other.docs, self.backlog + other.backlog)
+
+
+def task_stats(rows: TaskRows, period: Period) -> TaskStats:
+    """The TaskStats of rows, counted through the same outcome functions as the drill-downs."""
     mine = _period_rows(rows, period)
-    counts = dict.fromkeys(TASK_FIGURES, 0)
-    pickups, days = [], []
-    kinds = {k: {"received": 0, "in_time": 0, "late": 0, "not_picked": 0, "minutes": []} for k in ("p1", "p2")}
+    st = TaskStats()
     for h in mine["hop"]:
         outcome = hop_outcome(h)
-        k = kinds[h.position]
-        k["received"] += 1
-        k[outcome] += 1
+        st.hops[(h.position, outcome)] = st.hops.get((h.position, outcome), 0) + 1
         if outcome != "not_picked" and h.working_s is not None:
-            pickups.append(h.working_s / 60)
-            k["minutes"].append(h.working_s / 60)
-    counts["received"] = len(mine["hop"])
-    counts["picked_in_time"] = kinds["p1"]["in_time"] + kinds["p2"]["in_time"]
-    counts["picked_late"] = kinds["p1"]["late"] + kinds["p2"]["late"]
-    counts["not_picked"] = kinds["p1"]["not_picked"] + kinds["p2"]["not_picked"]
+            st.pickup_s.setdefault(h.position, []).append(h.working_s)
     for a in mine["alert"]:
-        counts[{"warning": "warnings", "breach": "breaches", "escalation": "escalations"}[a.level]] += 1
+        st.alerts[a.level] = st.alerts.get(a.level, 0) + 1
     for t in mine["completed"]:
-        counts["completed_" + completion_outcome(t)] += 1
+        outcome = completion_outcome(t)
+        st.completed[outcome] = st.completed.get(outcome, 0) + 1
         if t.paused_s > 0:
-            counts["paused"] += 1
+            st.paused += 1
+        st.paused_s += t.paused_s
         if t.working_s is not None:
-            days.append(t.working_s / t.day_s)
-    counts["completed"] = len(mine["completed"])
-    counts["document_requests"] = len(mine["doc"])
-    backlog = mine["backlog"]
-    counts["backlog"] = len(backlog)
-    counts["backlog_past_sop"] = sum(1 for t in backlog if past_sop(t, now))
+            st.days.append(t.working_s / t.day_s)
+    st.docs = len(mine["doc"])
+    st.backlog = list(mine["backlog"])
+    return st
+
+
+def task_figures(rows: TaskRows, period: Period, now: int) -> dict:
+    """Every task figure of one group (a unit, a service, an officer, or a unit with its children); the
+    property tests check that each count is what TASK_FIGURES' predicate selects."""
+    return task_summary(task_stats(rows, period), now)
+
+
+def task_summary(st: TaskStats, now: int) -> dict:
+    """The task figures of one group from its TaskStats."""
+    kinds = {}
+    for k in ("p1", "p2"):
+        n = {o: st.hops.get((k, o), 0) for o in ("in_time", "late", "not_picked")}
+        kinds[k] = {**n, "received": sum(n.values()), "seconds": st.pickup_s.get(k, [])}
+    pickups = kinds["p1"]["seconds"] + kinds["p2"]["seconds"]
+    received = kinds["p1"]["received"] + kinds["p2"]["received"]
+    in_time = kinds["p1"]["in_time"] + kinds["p2"]["in_time"]
+    in_sop, late = st.completed.get("in_sop", 0), st.completed.get("late", 0)
+    backlog = st.backlog
     ages = [t.age_s / t.day_s for t in backlog]
-    done = mine["completed"]
     by_kind = {k: {"received": v["received"], "picked_in_time": v["in_time"], "picked_late": v["late"],
                    "not_picked": v["not_picked"], "picked_in_time_pct": pct(v["in_time"], v["received"]),
-                   "pickup_minutes_p50": _r(percentile(v["minutes"], 50))} for k, v in kinds.items()}
-    for k in ("p1", "p2"):
-        counts[f"{k}_received"], counts[f"{k}_picked_in_time"] = kinds[k]["received"], kinds[k]["in_time"]
+                   "pickup_minutes_p50": _minutes(percentile(v["seconds"], 50))} for k, v in kinds.items()}
     return {
-        "received": counts["received"],
-        "picked_in_time": counts["picked_in_time"],
-        "picked_late": counts["picked_late"],
-        "not_picked": counts["not_picked"],
-        "picked_in_time_pct": pct(counts["picked_in_time"], counts["received"]),
-        "pickup_minutes_p50": _r(percentile(pickups, 50)),
-        "pickup_minutes_p90": _r(percentile(pickups, 90)),
+        "received": received,
+        "picked_in_time": in_time,
+        "picked_late": kinds["p1"]["late"] + kinds["p2"]["late"],
+        "not_picked": kinds["p1"]["not_picked"] + kinds["p2"]["not_picked"],
+        "picked_in_time_pct": pct(in_time, received),
+        "pickup_minutes_p50": _minutes(percentile(pickups, 50)),
+        "pickup_minutes_p90": _minutes(percentile(pickups, 90)),
         "by_kind": by_kind,
-        "warnings": counts["warnings"],
-        "breaches": counts["breaches"],
-        "escalations": counts["escalations"],
-        "completed": counts["completed"],
-        "completed_in_sop": counts["completed_in_sop"],
-        "completed_late": counts["completed_late"],
-        "completed_no_sop": counts["completed_no_sop"],
-        "completed_in_sop_pct": pct(counts["completed_in_sop"], counts["completed_in_sop"] + counts["completed_late"]),
-        "completion_days_p50": _r(percentile(days, 50), 2),
-        "completion_days_p90": _r(percentile(days, 90), 2),
-        "document_requests": counts["document_requests"],
-        "paused": counts["paused"],
-        "paused_hours": round(sum(t.paused_s for t in done) / 3600, 2),
-        "backlog": counts["backlog"],
-        "backlog_past_sop": counts["backlog_past_sop"],
+        "warnings": st.alerts.get("warning", 0),
+        "breaches": st.alerts.get("breach", 0),
+        "escalations": st.alerts.get("escalation", 0),
+        "completed": sum(st.completed.values()),
+        "completed_in_sop": in_sop,
+        "completed_late": late,
+        "completed_no_sop": st.completed.get("no_sop", 0),
+        "completed_in_sop_pct": pct(in_sop, in_sop + late),
+        "completion_days_p50": _r(percentile(st.days, 50), 2),
+        "completion_days_p90": _r(percentile(st.days, 90), 2),
+        "document_requests": st.docs,
+        "paused": st.paused,
+        "paused_hours": round(st.paused_s / 3600, 2),
+        "backlog": len(backlog),
+        "backlog_past_sop": sum(1 for t in backlog if past_sop(t, now)),
         "backlog_age_days_p50": _r(percentile(ages, 50), 2),
         "backlog_age_days_max": _r(max(ages), 2) if ages else None,
     }
@@ -373,10 +406,14 @@ def group(rows: TaskRows, key: str) -> dict[object, TaskRows]:
     return {k: TaskRows(*v) for k, v in parts.items()}
 
 
-def visitor_figures(tickets: list[TicketRow], period: Period, target_s: float) -> dict:
-    """One pass over the tickets (a year holds a quarter of a million); the property tests check that it
-    counts exactly what VISITOR_FIGURES' predicates (the drill-downs) select."""
-    counts = dict.fromkeys(VISITOR_FIGURES, 0)
+VISITOR_COUNTS = tuple(VISITOR_FIGURES)
+
+
+def visitor_counts(tickets: list[TicketRow], period: Period, target_s: float) -> tuple[dict, list[int], list[int]]:
+    """What `visitor_summary` needs, from ticket rows in one pass: the counts of VISITOR_FIGURES' predicates,
+    the waits (issue to first call) and the service times (served tickets) in seconds. The read layer gets
+    the same three from SQL (GROUP BY with the same predicates); the property tests hold this to the drills."""
+    counts = dict.fromkeys(VISITOR_COUNTS, 0)
     waits, service = [], []
     start, end = period
     for t in tickets:
@@ -386,7 +423,7 @@ def visitor_figures(tickets: list[TicketRow], period: Period, target_s: float) -
         if t.outcome == "served":
             counts["served"] += 1
             if t.started_at is not None and t.finished_at is not None:
-                service.append((t.finished_at - t.started_at) / 60)
+                service.append(t.finished_at - t.started_at)
         elif t.outcome == "no_show":
             counts["no_show"] += 1
         if t.issued_for_id != t.service_id:
@@ -395,9 +432,18 @@ def visitor_figures(tickets: list[TicketRow], period: Period, target_s: float) -
             counts["priority"] += 1
         if t.first_called_at is not None:
             w = t.first_called_at - t.issued_at
-            waits.append(w / 60)
+            waits.append(w)
             counts["called"] += 1
             counts["called_within_target" if w <= target_s else "called_after_target"] += 1
+    return counts, waits, service
+
+
+def _minutes(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def visitor_summary(counts: dict, waits_s: list[int], service_s: list[int]) -> dict:
+    """The visitor figures of one group from its counts and its durations in seconds."""
     return {
         "issued": counts["issued"], "served": counts["served"], "no_show": counts["no_show"],
         "no_show_pct": pct(counts["no_show"], counts["issued"]),
@@ -406,9 +452,15 @@ def visitor_figures(tickets: list[TicketRow], period: Period, target_s: float) -
         "called": counts["called"], "called_within_target": counts["called_within_target"],
         "called_after_target": counts["called_after_target"],
         "within_target_pct": pct(counts["called_within_target"], counts["called"]),
-        "wait_minutes_p50": _r(percentile(waits, 50)), "wait_minutes_p90": _r(percentile(waits, 90)),
-        "service_minutes_p50": _r(percentile(service, 50)),
+        "wait_minutes_p50": _minutes(percentile(waits_s, 50)), "wait_minutes_p90": _minutes(percentile(waits_s, 90)),
+        "service_minutes_p50": _minutes(percentile(service_s, 50)),
     }
+
+
+def visitor_figures(tickets: list[TicketRow], period: Period, target_s: float) -> dict:
+    """One pass over the tickets (a year holds a quarter of a million); the property tests check that it
+    counts exactly what VISITOR_FIGURES' predicates (the drill-downs) select."""
+    return visitor_summary(*visitor_counts(tickets, period, target_s))
 
 
 def utc_offset_s(tz: str) -> int:
@@ -416,15 +468,28 @@ def utc_offset_s(tz: str) -> int:
     return int(dt.datetime.now(ZoneInfo(tz)).utcoffset().total_seconds())
 
 
+def local_hour(instant: int, offset_s: int) -> int:
+    """The local hour an instant falls in, counted from the epoch (the read layer groups by the same sum)."""
+    return (instant + offset_s) // 3600
+
+
+def heat_map_hours(hours: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Arrivals by local weekday (0 = Monday) and hour, 7 rows of 24, from (local_hour, count) pairs."""
+    grid = [[0] * 24 for _ in range(7)]
+    for hour, n in hours:
+        grid[(hour // 24 + 3) % 7][hour % 24] += n   # 1 Jan 1970 was a Thursday
+    return grid
+
+
 def heat_map(tickets: list[TicketRow], period: Period, offset_s: int) -> list[list[int]]:
     """Arrivals (tickets issued) by local weekday (0 = Monday) and hour: 7 rows of 24."""
-    grid = [[0] * 24 for _ in range(7)]
     start, end = period
-    for t in tickets:
-        if start <= t.issued_at < end:
-            local = t.issued_at + offset_s
-            grid[(local // 86400 + 3) % 7][local % 86400 // 3600] += 1   # 1 Jan 1970 was a Thursday
-    return grid
+    return heat_map_hours((local_hour(t.issued_at, offset_s), 1) for t in tickets if start <= t.issued_at < end)
+
+
+def cap_days_of(per_day: dict[tuple[int, str], int], caps: dict[int, int | None]) -> list[tuple[int, str]]:
+    """(service, day) pairs on which the service issued its whole daily cap, from tickets per (service, day)."""
+    return sorted(k for k, n in per_day.items() if caps.get(k[0]) and n >= caps[k[0]])
 
 
 def cap_days(tickets: list[TicketRow], period: Period, caps: dict[int, int | None]) -> list[tuple[int, str]]:
@@ -434,7 +499,7 @@ def cap_days(tickets: list[TicketRow], period: Period, caps: dict[int, int | Non
     for t in tickets:
         if start <= t.issued_at < end:
             per_day[(t.issued_for_id, t.business_day)] += 1
-    return sorted(k for k, n in per_day.items() if caps.get(k[0]) and n >= caps[k[0]])
+    return cap_days_of(per_day, caps)
 
 
 def visitor_groups(tickets: list[TicketRow], key: str) -> dict[object, list[TicketRow]]:
