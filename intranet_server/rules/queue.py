@@ -168,7 +168,8 @@ def ticket_verbs(status: str, *, own: bool, served_here: bool, returnable: bool 
             if not served_here or (status == "parked" and not own) or (status == "no_show" and not returnable):
                 continue
         elif verb == "transfer":
-            if status != "waiting" and not own:
+            # the booth's own visit, or a ticket of a queue it serves that no booth holds (as the action)
+            if not (own or (served_here and status in ("waiting", "no_show"))):
                 continue
         elif not own:
             continue

@@ -162,8 +162,8 @@ def test_staff_placement_disable_reset_and_stale(admin, client):
 
 def test_csv_preview_import_and_export(admin):
     text = ("username,full_name,role,unit,booth,password\n"
-            "budi,Budi Santoso,p0,,2,password123\n"
-            "rina2,Rina,p1,NOPE,,password123\n"
+            "budi,Budi Santoso,p0,,2,Kuat-Sandi-2026\n"
+            "rina2,Rina,p1,NOPE,,Kuat-Sandi-2026\n"
             "p2-01,Andi Baru,p2,PHIJSK-PK,,\n")
     preview = admin.post("/api/v1/admin/staff/import/preview", json={"csv": text}).get_json()
     assert [(line["line"], line["action"], bool(line["error"])) for line in preview["lines"]] == [
@@ -330,9 +330,10 @@ READ_FOR_SUPERVISOR = {("GET", "/api/v1/admin/catalog"), ("GET", "/api/v1/admin/
 def test_every_admin_endpoint_is_refused_to_other_roles_and_documented(app, client, username):
     if username == "kepala":    # pimpinan: the read-only office head
         from intranet_server.actions.staff import save_staff
-        save_staff("test", "kepala", create=True, full_name="Kepala PTSA", role="pimpinan", password=PASSWORD)
+        save_staff("test", "kepala", create=True, full_name="Kepala PTSA", role="pimpinan",
+                   password="Kuat-Sandi-Baru-9")
     if username:
-        login(client, username)
+        login(client, username, "Kuat-Sandi-Baru-9" if username == "kepala" else PASSWORD)
     documented = client.get("/api/v1/openapi.json").get_json()["paths"]
     routes = _admin_routes(app)
     assert len(routes) >= 25

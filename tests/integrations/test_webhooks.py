@@ -88,6 +88,8 @@ def test_a_receiver_that_keeps_failing_is_paused_its_supervisor_told_and_redeliv
     receiver.secret, receiver.fail_with = made["secret"], 503
     drive_a_task_to_completion()
     deliver_all(20, dt.timedelta(minutes=5))
+    # 100 minutes passed: the admin's session ended by its idle timeout; she signs in again
+    admin.post("/api/v1/auth/login", json={"username": "admin", "password": "demo12345"})
     hook = admin.get("/api/v1/webhooks").get_json()["webhooks"][0]
     assert hook["paused_at"] and "503" in hook["paused_reason"] and hook["failed"] == 1 and hook["pending"] == 5
     told = Outbox.select().where((Outbox.channel == "email") & (Outbox.subject.contains("Webhook")))

@@ -46,11 +46,12 @@ def test_sqlite_backup_while_the_server_runs_and_restore_elsewhere(tmp_path):
     server.start()
     try:
         numbers = issue_tickets(server, 3)
+        # a session (server-side: its row is in the database) signed with the office's key
+        session = server.login("p0-01")
         archive = tmp_path / "backups" / "ptsa.tar.gz"
         done = server.ptsa("backup", str(archive))   # the server keeps running and writing
         assert "backup written to" in done.stdout and "with the secret key" in done.stdout
         issue_tickets(server, 1)                        # after the backup: not in it
-        session = server.login("p0-01")                 # a session signed with the office's key
         # a backup taken while the kiosk keeps issuing is one consistent instant: a gap-free prefix
         busy = tmp_path / "busy.tar.gz"
         issuing = threading.Thread(target=issue_tickets, args=(server, 40))
@@ -98,7 +99,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(tmp_path, database, 
     conn.commit()
     conn.close()
     summary = restore(settings, archive, force=True)
-    assert summary["rows"]["staff"] == 97
+    assert summary["rows"]["staff"] == 98      # the demo organisation, the office head included
     assert summary["migrations_applied"] == []
 
 

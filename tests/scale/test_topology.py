@@ -98,6 +98,7 @@ def test_nginx_three_processes_kill_9_under_load(tmp_path):
             r = session.post(base + "/api/v1/auth/login", json={"username": f"p0-{booth:02d}",
                                                                 "password": "demo12345"}, timeout=10)
             assert r.status_code == 200, r.text
+            session.headers["X-CSRF-Token"] = session.cookies.get("ptsa_csrf")   # as the pages send it
             officers[booth] = session
         # round robin spreads the screens over the three processes
         for i in range(6):
