@@ -19,13 +19,8 @@ from tests.support.services import fresh_postgres_database
 MONDAY_0900_WIB = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone.utc)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request, tmp_path):
-    """(Flask test client, sent events) on each database the product supports."""
-    if request.param == "postgres":
-        url, drop = fresh_postgres_database()
-    else:
-        url, drop = None, (lambda: None)
+def _serving(tmp_path, url: str | None, drop=lambda: None):
+    """(Flask test client, sent events) on the database at `url` (None: a SQLite file), then tidy up."""
     settings = make_settings(tmp_path / "data", url)
     prepare_database(settings["database"]["url"])
     from intranet_server.app import create_app
@@ -47,24 +42,19 @@ def backend(request, tmp_path):
     drop()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path):
+    """(Flask test client, sent events) on each database the product supports."""
+    if request.param == "postgres":
+        url, drop = fresh_postgres_database()
+        yield from _serving(tmp_path, url, drop)
+    else:
+        yield from _serving(tmp_path, None)
+
+
 @pytest.fixture
 def sqlite_backend(tmp_path):
-    settings = make_settings(tmp_path / "data")
-    prepare_database(settings["database"]["url"])
-    from intranet_server.app import create_app
-    clock.freeze(MONDAY_0900_WIB)
-    app = create_app(settings)
-    app.test_client_class = CsrfClient   # sends the CSRF header, as the pages do
-    sent: list = []
-    events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
-    cache.services.clear()
-    cache.kiosks.clear()
-    db.database.connect(reuse_if_open=True)
-    yield app.test_client(), sent
-    clock.reset()
-    events.set_emitter(None)
-    if not db.database.is_closed():
-        db.database.close()
+    yield from _serving(tmp_path, None)
 
 
 def kiosk() -> Kiosk:
