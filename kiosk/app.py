@@ -22,6 +22,7 @@ from .client import Cancelled, LobbyFeed, Reporter, ServerClient, ServerRefused,
 from .config import KioskConfigError, KioskSettings, load_settings
 from .printing import PrintOutcome, check_printer, print_and_report
 from .screens import AdminScreen, ErrorScreen, HomeScreen, IssuingScreen, PriorityScreen, TicketScreen
+from .booking import attach as attach_booking
 from .survey import attach as attach_survey
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.survey = attach_survey(self)   # the "Survei" entry on Home and its screens
+        self.booking = attach_booking(self)   # "Sudah daftar online?": a booking code for a ticket
         if settings.office:
             self.home.set_office(settings.office)
 
@@ -212,7 +214,7 @@ class KioskWindow(QWidget):
 
     def retranslate(self) -> None:
         for screen in (self.home, self.priority_screen, self.issuing, self.ticket, self.error, self.admin,
-                       self.survey):
+                       self.survey, self.booking):
             screen.retranslate(self.language)
 
     def toggle_language(self) -> None:
@@ -232,6 +234,7 @@ class KioskWindow(QWidget):
         self.cancel_job()
         self.admin.reset()
         self.survey.reset()   # an unfinished survey is abandoned: nothing is sent
+        self.booking.reset()
         self.set_priority(None)
         if self.language != self.settings.language:
             self.language = self.settings.language
@@ -309,6 +312,36 @@ class KioskWindow(QWidget):
             except Exception as exc:  # a bug must not leave the visitor on a spinner forever
                 log.exception("issuing a ticket failed")
                 bridge.refused.emit(job, 0, "error", str(exc))
+                return
+            bridge.issued.emit(job, ticket)
+            outcome = print_and_report(self.printer, self.reporter, ticket, language,
+                                       self.settings.timezone, self.settings.office)
+            bridge.printed.emit(job, outcome)
+
+        self.pool.start(work)
+
+    def redeem_booking(self, code: str) -> None:
+        """A visit booked online: one attempt (a retry after a lost answer would meet 'already used',
+        so a failure to reach the server says so and she tries again)."""
+        if self.job is not None:
+            return
+        self.job_id += 1
+        job, cancel = self.job_id, threading.Event()
+        self.job = (job, cancel)
+        language = self.language
+        self.show_screen(self.issuing)
+        bridge, client = self.bridge, self.client
+
+        def work() -> None:
+            try:
+                ticket = client.redeem_booking(code, language)
+            except ServerRefused as exc:
+                bridge.refused.emit(job, exc.status, exc.code, exc.message)
+                return
+            except Exception as exc:   # unreachable, or a bug: never a spinner forever
+                log.warning("redeeming a booking failed: %s", exc)
+                from .booking import bt
+                bridge.refused.emit(job, 0, "unreachable", bt(language, "unreachable"))
                 return
             bridge.issued.emit(job, ticket)
             outcome = print_and_report(self.printer, self.reporter, ticket, language,

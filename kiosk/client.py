@@ -119,6 +119,12 @@ class ServerClient:
                     raise Cancelled() from None
                 attempt += 1
 
+    def redeem_booking(self, code: str, language: str) -> dict:
+        """A visit booked online: the typed (or scanned) code for a ticket. Raises ServerRefused with
+        the server's words in the visitor's language (a used code, another day's, an unknown one)."""
+        return self._request("POST", "/api/v1/tickets", json={"booking_code": code, "language": language},
+                             headers={"Accept-Language": language})
+
     def report_printed(self, ticket_id: int, printed: bool, detail: str = "") -> dict:
         return self._request("POST", f"/api/v1/tickets/{ticket_id}/printed",
                              json={"printed": printed, "detail": detail[:255]})

@@ -1,0 +1,90 @@
+"""A visit booked online, redeemed at the offscreen kiosk against a real server: the code typed on the
+kiosk's keys, and a USB scanner's keystrokes (the QR payload and Enter); a used, another day's and an
+unknown code each get a screen that says what to do."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.kiosk.conftest import kiosk, kiosk_settings, kiosk_token, printer_dir  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.e2e
+WAIT_MS = 15_000
+
+
+def tap(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def book(live_server, day: dt.date) -> dict:
+    admin = live_server.login("admin")
+    clients = admin.get(live_server.url + "/api/v1/admin/clients", timeout=10).json()["clients"]
+    if not clients:
+        made = admin.post(live_server.url + "/api/v1/admin/clients", timeout=10,
+                          json={"name": "portal", "unit": "SETJEN", "scopes": ["bookings:write"]}).json()
+        live_server.portal_secret = made["secret"]
+    import requests
+    answer = requests.post(live_server.url + "/api/v1/bookings", timeout=10,
+                           headers={"Authorization": f"Bearer {live_server.portal_secret}"},
+                           json={"service": "PP", "date": day.isoformat(), "window_start": "00:00",
+                                 "window_end": "23:59", "name": "Ibu Sari"})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+@pytest.fixture
+def shots(artifacts):
+    folder = artifacts / "booking"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def save(window, name: str) -> None:
+        QApplication.processEvents()
+        assert window.grab().save(str(folder / f"kiosk-{name}.png"))
+    return save
+
+
+def test_a_booked_visitor_gets_her_ticket_and_bad_codes_say_what_to_do(qtbot, kiosk, live_server, shots):  # noqa: F811
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    booking = book(live_server, today)
+    screen = kiosk.booking
+    assert screen.entry.isVisible() and screen.entry.text() == "Sudah daftar online?"
+    tap(qtbot, screen.entry)
+    assert kiosk.current_screen() is screen
+    shots(kiosk, "code")
+    for key in booking["code"].replace("-", ""):            # typed on the kiosk's own keys
+        tap(qtbot, screen.keys[key])
+    tap(qtbot, screen.ok_button)
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.ticket, timeout=WAIT_MS)
+    shots(kiosk, "ticket")
+    ticket = [t for t in live_server.login("p0-03").get(live_server.url + "/api/v1/booth", timeout=10)
+              .json()["waiting"] if t["booked"]]
+    assert len(ticket) == 1 and ticket[0]["service"] == "PP"   # the booth sees she booked
+
+    kiosk.reset()
+    tap(qtbot, screen.entry)
+    qtbot.keyClicks(screen.code, booking["qr"])              # the scanner: the QR payload, then Enter
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.error, timeout=WAIT_MS)
+    assert "sudah dipakai" in kiosk.error.message.text() + kiosk.error.title.text()
+    shots(kiosk, "used")
+
+    tomorrow = book(live_server, today + dt.timedelta(days=1))
+    kiosk.reset()
+    tap(qtbot, screen.entry)
+    qtbot.keyClicks(screen.code, tomorrow["code"])
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.error, timeout=WAIT_MS)
+    shown = kiosk.error.message.text() + kiosk.error.title.text()
+    assert (today + dt.timedelta(days=1)).isoformat() in shown and "bukan hari ini" in shown
+
+    kiosk.reset()
+    tap(qtbot, screen.entry)
+    qtbot.keyClicks(screen.code, "ACDE-FGHJ")
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.error, timeout=WAIT_MS)
+    assert "tidak ditemukan" in kiosk.error.message.text() + kiosk.error.title.text()
+    shots(kiosk, "unknown")
