@@ -77,18 +77,18 @@ check "back after the crash: /healthz ok" wait_active
 check "ptsa is on the PATH: command -v ptsa" sh_in 'command -v ptsa'
 check "ptsa init (again, as after editing the catalog)" in_root ptsa init
 check "ptsa staff add dimas ... (password asked)" sh_in \
-  'printf "rahasia-dimas-1\n" | ptsa staff add dimas --name "Dimas Pratama" --role p0 --booth 3'
+  'printf "Pagi-Cerah-2026\n" | ptsa staff add dimas --name "Dimas Pratama" --role p0 --booth 3'
 check "ptsa staff add hendra ... --unit PHIJSK-PK --email --phone" sh_in \
-  'printf "rahasia-hendra-1\n" | ptsa staff add hendra --name "Hendra" --role supervisor --unit PHIJSK-PK --email hendra@kemnaker.go.id --phone +6281234567890'
+  'printf "Siang-Teduh-2026\n" | ptsa staff add hendra --name "Hendra" --role supervisor --unit PHIJSK-PK --email hendra@kemnaker.go.id --phone +6281234567890'
 check "ptsa staff set dimas --booth 4" in_root ptsa staff set dimas --booth 4
-check "ptsa staff password dimas" sh_in 'printf "rahasia-dimas-2\n" | ptsa staff password dimas'
-sh_in 'printf "username,full_name,role,unit,booth,email,phone,language,active,password\nsiti,Siti Rahma,p0,,5,,,id,true,rahasia-siti-1\n" > /tmp/staff.csv'
+check "ptsa staff password dimas" sh_in 'printf "Malam-Tenang-2026\n" | ptsa staff password dimas'
+sh_in 'printf "username,full_name,role,unit,booth,email,phone,language,active,password\nsiti,Siti Rahma,p0,,5,,,id,true,Senja-Indah-2026\n" > /tmp/staff.csv'
 check "ptsa staff import /tmp/staff.csv" in_root ptsa staff import /tmp/staff.csv
 check "ptsa staff list shows them" sh_in 'ptsa staff list | grep -q dimas && ptsa staff list | grep -q siti'
 check "ptsa staff list | head ends cleanly" sh_in \
   'ptsa staff list 2>/tmp/err | head -n 1 >/dev/null; ! grep -q Traceback /tmp/err'
 check "a new account signs in through the running server" sh_in \
-  "curl -fsS --max-time 5 -H 'Content-Type: application/json' -d '{\"username\": \"dimas\", \"password\": \"rahasia-dimas-2\"}' http://127.0.0.1:$PORT/api/v1/auth/login"
+  "curl -fsS --max-time 5 -H 'Content-Type: application/json' -d '{\"username\": \"dimas\", \"password\": \"Malam-Tenang-2026\"}' http://127.0.0.1:$PORT/api/v1/auth/login"
 check "ptsa kiosk-token lobby-1" sh_in 'ptsa kiosk-token lobby-1 | tail -n 1 > /tmp/token && [ -s /tmp/token ]'
 # The office calendar is real here: outside its hours the kiosk's ticket is refused as closed (409).
 check "the kiosk's token issues a ticket (201, or 409 closed outside office hours)" sh_in \
