@@ -107,16 +107,20 @@ def table_rows(url: str) -> dict[str, int]:
     conn = psycopg2.connect(url, connect_timeout=10)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-            names = [r[0] for r in cur.fetchall()]
-            counts = {}
-            for n in names:
-                if n != MIGRATION_TABLE:
-                    cur.execute(f'SELECT COUNT(*) FROM "{n}"')
-                    counts[n] = cur.fetchone()[0]
-            return counts
+            return _count_rows(cur)
     finally:
         conn.close()
+
+
+def _count_rows(cur) -> dict[str, int]:
+    cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+    names = [r[0] for r in cur.fetchall()]
+    counts = {}
+    for n in names:
+        if n != MIGRATION_TABLE:
+            cur.execute(f'SELECT COUNT(*) FROM "{n}"')
+            counts[n] = cur.fetchone()[0]
+    return counts
 
 
 def applied_migrations(url: str) -> list[str]:
@@ -173,8 +177,21 @@ def _write_backup(settings: dict, url: str, kind: str, target: Path, migrations:
             name = "database.pgdump"
             copy = Path(tmp) / name
             args, env = _pg_env(url)
-            _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                  "--file", str(copy), *args], env, "pg_dump")
+            # The dump and the manifest's row counts are one instant: a REPEATABLE READ transaction
+            # exports its snapshot, pg_dump reads through it, and the counts are taken in it too
+            # (the server keeps writing meanwhile: without this, the counts and the dump disagree).
+            import psycopg2
+            holder = psycopg2.connect(url, connect_timeout=10)
+            try:
+                holder.set_session(isolation_level="REPEATABLE READ", readonly=True)
+                with holder.cursor() as cur:
+                    cur.execute("SELECT pg_export_snapshot()")
+                    snapshot = cur.fetchone()[0]
+                    _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+                          f"--snapshot={snapshot}", "--file", str(copy), *args], env, "pg_dump")
+                    rows = _count_rows(cur)
+            finally:
+                holder.close()
         data = copy.read_bytes()
         key = secret_key(settings).encode()
         manifest = {
@@ -182,7 +199,7 @@ def _write_backup(settings: dict, url: str, kind: str, target: Path, migrations:
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "database": kind, "source": redact(url), "office": settings["office"]["name"],
             "migrations": migrations,
-            "rows": table_rows(f"sqlite:///{copy}") if kind == "sqlite" else table_rows(url),
+            "rows": table_rows(f"sqlite:///{copy}") if kind == "sqlite" else rows,
             "files": {name: _sha256(data), "secret_key": _sha256(key)},
         }
         partial = target.with_name(target.name + ".partial")
