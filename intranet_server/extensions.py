@@ -50,7 +50,8 @@ def stop_background(app) -> None:
 
 def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None:
     """SQLite: a short WAL checkpoint every few seconds instead of a long one inside some request.
-    Hourly: forget real-time events older than two days (a client that old gets a snapshot)."""
+    Hourly: forget real-time events older than two days (a client that old gets a snapshot), old
+    sessions, and the integration feed's events past its 30 days."""
     import logging
 
     import db
@@ -68,5 +69,8 @@ def _maintenance_loop(sleep, every: float = 5.0, prune_every: int = 720) -> None
                 from intranet_server.actions import security
                 with db.database.connection_context():
                     security.prune(clock.now())   # old sessions and throttle counters
+                from intranet_server.actions import integrations
+                with db.database.connection_context():
+                    integrations.prune(clock.now())   # the event feed's old events, old idempotency answers
         except Exception:   # a busy database now is fine: the next turn catches up
             logging.getLogger(__name__).debug("maintenance skipped", exc_info=True)

@@ -8,6 +8,7 @@ never lost while the receiver is down and never sent for a change that was rolle
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
@@ -215,3 +216,23 @@ def task_changed(task, verb: str, involved_units: set[int], task_payload: dict) 
 def alert_raised(alert, hop, alert_payload: dict) -> None:
     if hop.to_unit_id is not None:
         _emit("alert.raised", {hop.to_unit_id}, {"alert": alert_payload})
+
+
+# ---- housekeeping -------------------------------------------------------------------------------
+
+FEED_KEEP = dt.timedelta(days=30)        # the event feed's memory; a cursor older than this has gaps
+IDEMPOTENCY_KEEP = dt.timedelta(days=1)  # how long a retry with the same Idempotency-Key is replayed
+
+
+def prune(now: dt.datetime) -> int:
+    """Called hourly (extensions._maintenance_loop): forget feed events older than FEED_KEEP whose
+    webhook deliveries are over, and Idempotency-Key answers older than IDEMPOTENCY_KEEP."""
+    from db.integration_models import IdempotentRequest
+    waiting = (WebhookDelivery.select(WebhookDelivery.event)
+               .join(Outbox, on=(WebhookDelivery.outbox == Outbox.id))
+               .where(Outbox.status.in_(("pending", "sending", "unconfirmed"))))
+    with database.atomic():
+        gone = (IntegrationEvent.delete().where((IntegrationEvent.created_at < now - FEED_KEEP)
+                                                & IntegrationEvent.id.not_in(waiting)).execute())
+        gone += IdempotentRequest.delete().where(IdempotentRequest.created_at < now - IDEMPOTENCY_KEEP).execute()
+    return gone

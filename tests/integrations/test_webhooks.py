@@ -167,3 +167,21 @@ def test_the_signature_scheme_is_what_the_readme_says():
     assert not verify("other", header, body, now)
     assert not verify("s3cret", header, body + b" ", now)
     assert not verify("s3cret", header, body, now + dt.timedelta(minutes=6))
+
+
+def test_housekeeping_forgets_old_feed_events_but_never_one_still_being_delivered(app, admin, receiver):
+    from intranet_server.actions import integrations
+    made = subscribe(admin, receiver.url, events=["task.arrived"])
+    receiver.secret = made["secret"]
+    receiver.stop()                                  # its delivery stays pending
+    new_task(service="DATA")                         # Barenbang: heard by no webhook
+    task = new_task()
+    p1 = unit_receiver("PHIJSK")
+    actions.claim(p1, task.id)
+    actions.forward(p1, task.id, "PHIJSK-PK")        # task.arrived at PHIJSK-PK: its delivery waits
+    before = IntegrationEvent.select().count()
+    clock.advance(integrations.FEED_KEEP + dt.timedelta(hours=1))
+    integrations.prune(clock.now())
+    left = list(IntegrationEvent.select())
+    assert before > len(left) >= 1
+    assert all(e.event == "task.arrived" and e.unit.code == "PHIJSK-PK" for e in left)
