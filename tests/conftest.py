@@ -132,3 +132,18 @@ def pytest_collection_finish(session):
         session.config.get_terminal_writer().line(
             f"PTSA: {len(uses_browser)} browser test{'s' if len(uses_browser) != 1 else ''} will {verdict}: {reason}",
             red=True, bold=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request, tmp_path):
+    """An empty database on each engine (a SQLite file, a new PostgreSQL database), for migration tests."""
+    from tests.support.services import fresh_postgres_database
+    if request.param == "postgres":
+        url, drop = fresh_postgres_database()
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'm.db'}", (lambda: None)
+    yield url
+    db.database.close()
+    if hasattr(db.database.obj, "close_all"):
+        db.database.obj.close_all()
+    drop()

@@ -1,31 +1,16 @@
 """Versioned migrations: a database from an older version ends with the same schema as a fresh one."""
 from __future__ import annotations
 
-import pytest
 
 import db
-from tests.support.services import fresh_postgres_database
 
 
 def index_names(database) -> set[str]:
     return {i.name for table in database.get_tables() for i in database.get_indexes(table)}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "postgres":
-        url, drop = fresh_postgres_database()
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.db'}", (lambda: None)
-    yield url
-    db.database.close()
-    if hasattr(db.database.obj, "close_all"):
-        db.database.obj.close_all()
-    drop()
-
-
-def test_upgrading_an_older_database_gives_the_fresh_schema(url):
-    database = db.connect(url)
+def test_upgrading_an_older_database_gives_the_fresh_schema(empty_database_url):
+    database = db.connect(empty_database_url)
     assert db.pending_migrations()[0] == "0001_initial"
     db.migrate()
     assert db.pending_migrations() == []
@@ -43,8 +28,8 @@ def test_upgrading_an_older_database_gives_the_fresh_schema(url):
         assert index_names(database) == fresh
 
 
-def test_the_booth_indexes_are_added_to_an_older_database(url):
-    database = db.connect(url)
+def test_the_booth_indexes_are_added_to_an_older_database(empty_database_url):
+    database = db.connect(empty_database_url)
     db.migrate()
     with database.connection_context():
         fresh = index_names(database)

@@ -1,31 +1,16 @@
 """Migration 0007 on a database from before it: the same tables and columns as a fresh database."""
 from __future__ import annotations
 
-import pytest
 
 import db
-from tests.support.services import fresh_postgres_database
 
 
 def schema(database) -> dict:
     return {t: sorted(c.name for c in database.get_columns(t)) for t in sorted(database.get_tables())}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "postgres":
-        url, drop = fresh_postgres_database()
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.db'}", (lambda: None)
-    yield url
-    db.database.close()
-    if hasattr(db.database.obj, "close_all"):
-        db.database.obj.close_all()
-    drop()
-
-
-def test_0007_upgrades_an_older_database_to_the_fresh_schema(url):
-    database = db.connect(url)
+def test_0007_upgrades_an_older_database_to_the_fresh_schema(empty_database_url):
+    database = db.connect(empty_database_url)
     db.migrate()
     with database.connection_context():
         fresh = schema(database)

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 import requests
 
 import db
 from intranet_server.actions.surveys import register_tablet
 from intranet_server.realtime.sockets import socketio
 from tests.surveys.conftest import visit
-from tests.support.services import fresh_postgres_database
 
 
 def test_a_tablet_socket_hears_its_booths_offers_and_may_read_nothing_else(app, database, frozen_clock):
@@ -78,21 +76,8 @@ def test_twenty_simultaneous_answers_for_one_ticket_store_one(live_server):
     assert report["respondents"] == 1
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "postgres":
-        url, drop = fresh_postgres_database()
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.db'}", (lambda: None)
-    yield url
-    db.database.close()
-    if hasattr(db.database.obj, "close_all"):
-        db.database.obj.close_all()
-    drop()
-
-
-def test_migration_0006_on_an_older_database_gives_the_fresh_schema(url):
-    database = db.connect(url)
+def test_migration_0006_on_an_older_database_gives_the_fresh_schema(empty_database_url):
+    database = db.connect(empty_database_url)
     db.migrate()
 
     def schema():
