@@ -145,6 +145,8 @@ def validate(catalog: Catalog) -> None:
         if booth["number"] in numbers:
             raise CatalogError(f"{where}: booth {booth['number']} appears twice", "number")
         numbers.add(booth["number"])
+        if not isinstance(booth.get("priority", False), bool):
+            raise CatalogError(f"{where}: priority is true or false", "priority")
         for code in booth.get("services", []):
             if code not in services:
                 raise CatalogError(f"{where}: unknown service {code!r}", "services")
@@ -192,6 +194,7 @@ def load_catalog(catalog: Catalog) -> dict:
             booth = Booth.get_or_none(Booth.number == entry["number"]) or Booth(number=entry["number"])
             booth.label = entry.get("label", f"Booth {entry['number']}")
             booth.active = bool(entry.get("active", True))
+            booth.priority = bool(entry.get("priority", False))
             booth.save()
             BoothService.delete().where(BoothService.booth == booth).execute()
             for code in entry.get("services", []):
@@ -231,7 +234,8 @@ def export_catalog(office: dict | None = None) -> Catalog:
     for booth_id, service_id in BoothService.select(BoothService.booth, BoothService.service).tuples():
         links.setdefault(booth_id, []).append(service_codes[service_id])
     booths = [{"number": booth.number, "label": booth.label,
-               "services": sorted(links.get(booth.id, []), key=order.get), "active": booth.active}
+               "services": sorted(links.get(booth.id, []), key=order.get), "active": booth.active,
+               "priority": booth.priority}
               for booth in Booth.select().order_by(Booth.number)]
     return Catalog(dict(office or {}), units, services, booths)
 

@@ -80,6 +80,7 @@ class Booth(BaseModel):
     number = IntegerField(unique=True)
     label = CharField(max_length=64)
     active = BooleanField(default=True)
+    priority = BooleanField(default=False)   # a priority booth calls priority visitors first (0011)
 
 
 class BoothService(BaseModel):

@@ -189,7 +189,7 @@ def create_booth(actor: str, fields: dict) -> dict:
             raise Conflict(f"booth {number} exists; change it instead", code="exists")
         catalog.booths.append({"number": number, "label": fields.get("label") or f"Booth {number}",
                                "services": list(dict.fromkeys(fields.get("services", []))),
-                               "active": fields.get("active", True)})
+                               "active": fields.get("active", True), "priority": fields.get("priority", False)})
         return {"services": fields.get("services", [])}
     _apply(actor, change, "booth.add", "booth", number)
     return booth_row(number)
@@ -204,7 +204,7 @@ def update_booth(actor: str, number: int, fields: dict, version: str | None = No
         old = set(entry["services"]) if entry.get("active", True) else set()
         if "services" in fields:
             entry["services"] = list(dict.fromkeys(fields["services"]))
-        for key in ("label", "active"):
+        for key in ("label", "active", "priority"):
             if key in fields:
                 entry[key] = fields[key]
         now = set(entry["services"]) if entry.get("active", True) else set()

@@ -200,7 +200,8 @@ def call_next(staff: Staff) -> Ticket | None:
         for done in _finish_current(booth, staff):
             _announce(done, booth=booth)
         candidate = choose_next(queue_reads.waiting_candidates(service_ids),
-                                queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now())
+                                queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now(),
+                                booth.priority)
         if candidate is None:
             return None
         ticket = Ticket.get_by_id(candidate.id)

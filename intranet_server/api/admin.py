@@ -98,7 +98,7 @@ def admin_add_booth():
 
 
 @api.patch("/admin/booths/<int:number>")
-@doc(summary="Change a booth: its services, label, active", tags=TAG, body=BoothPatch,
+@doc(summary="Change a booth: its services, label, active, priority booth", tags=TAG, body=BoothPatch,
      response=AdminBooth)
 def admin_change_booth(number: int):
     staff = _admin()

@@ -84,9 +84,9 @@ def recent_call_flags(service_ids: list[int], limit: int = 10) -> list[bool]:
     return [r.priority is not None for r in rows]
 
 
-def ordered_waiting(service_ids: list[int]) -> list[Candidate]:
+def ordered_waiting(service_ids: list[int], priority_booth: bool = False) -> list[Candidate]:
     return queue_order(waiting_candidates(service_ids), recent_call_flags(service_ids),
-                       actions.office.policy, clock.now())
+                       actions.office.policy, clock.now(), priority_booth)
 
 
 def recent_service_seconds(service: Service, limit: int) -> list[float]:
@@ -212,7 +212,7 @@ def current_at_booth(booth: Booth) -> list[Ticket]:
 def booth_state(booth: Booth) -> dict:
     services = booth_services(booth)
     ids = [s.id for s in services]
-    order = ordered_waiting(ids)
+    order = ordered_waiting(ids, booth.priority)   # in the order this booth will call them
     tickets = {t.id: t for t in Ticket.select().where(Ticket.id.in_([c.id for c in order]))} if order else {}
     window_start = clock.now() - actions.office.recall_window
     returnable = (Ticket.select().where(Ticket.service.in_(ids) & (Ticket.status == "no_show")
@@ -222,6 +222,7 @@ def booth_state(booth: Booth) -> dict:
     served = set(ids)
     return {
         "booth": booth_dict(booth),
+        "priority_booth": booth.priority,
         "services": [{"code": s.code, "name": {"id": s.name_id, "en": s.name_en}} for s in services],
         "current": [viewed_from(t, booth, served) for t in current_at_booth(booth)],
         "waiting": [viewed_from(tickets[c.id], booth, served) for c in order],

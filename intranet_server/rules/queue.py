@@ -51,14 +51,19 @@ class PriorityPolicy:
 
 
 def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
-                now: dt.datetime) -> Candidate | None:
+                now: dt.datetime, priority_booth: bool = False) -> Candidate | None:
     """The visitor to call next.
 
     `recent_calls` are the priority flags of the latest calls of the same queue, newest first.
+    A priority booth calls the waiting priority visitors first (oldest first), whatever the policy
+    and even before an overdue visitor: the office set the booth up for them, and the other booths
+    of the queue keep serving everyone else by the policy.
     """
     if not candidates:
         return None
     by_arrival = sorted(candidates, key=lambda c: (c.arrived_at, c.id))
+    if priority_booth and any(c.priority for c in by_arrival):
+        return next(c for c in by_arrival if c.priority)
     if policy.max_wait is not None:
         overdue = [c for c in by_arrival if now - c.arrived_at >= policy.max_wait]
         if overdue:
@@ -82,11 +87,16 @@ def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: P
 
 
 def queue_order(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
-                now: dt.datetime) -> list[Candidate]:
+                now: dt.datetime, priority_booth: bool = False) -> list[Candidate]:
     """The whole waiting line in the order `choose_next` would call it (if nobody else arrives).
 
     Linear after one sort: the overdue go first in arrival order, then the two lines are merged
-    by the same rule `choose_next` applies (a test checks that they always agree)."""
+    by the same rule `choose_next` applies (a test checks that they always agree). At a priority
+    booth every priority visitor comes first, then the others by the policy."""
+    if priority_booth:
+        first = sorted((c for c in candidates if c.priority), key=lambda c: (c.arrived_at, c.id))
+        rest = [c for c in candidates if not c.priority]
+        return first + queue_order(rest, [True] * bool(first) + list(recent_calls), policy, now)
     by_arrival = sorted(candidates, key=lambda c: (c.arrived_at, c.id))
     if policy.max_wait is not None:
         overdue = [c for c in by_arrival if now - c.arrived_at >= policy.max_wait]

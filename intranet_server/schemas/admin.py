@@ -82,12 +82,15 @@ class BoothIn(Body):
     label: str | None = Field(default=None, min_length=1, max_length=64, pattern=NAME)
     services: list[str] = Field(default_factory=list, max_length=50)
     active: bool = True
+    priority: bool = Field(default=False, description="a priority booth calls waiting priority visitors first")
 
 
 class BoothPatch(Body):
     label: str | None = Field(default=None, min_length=1, max_length=64, pattern=NAME)
     services: list[str] | None = Field(default=None, max_length=50)
     active: bool | None = None
+    priority: bool | None = Field(default=None, description="a priority booth calls waiting priority visitors "
+                                  "(lansia, disabilitas, ibu hamil, anak) first, whatever the office's policy")
     version: str | None = Version
 
 
@@ -348,6 +351,7 @@ class AdminBooth(Out):
     label: str
     services: list[str]
     active: bool
+    priority: bool = Field(description="a priority booth calls waiting priority visitors first")
     version: str = Field(description="send it back with a change: a stale one is refused (409 stale)")
 
 

@@ -123,6 +123,7 @@ class ServiceRef(Out):
 
 class BoothState(Out):
     booth: BoothRef
+    priority_booth: bool = Field(description="a priority booth: waiting priority visitors are called first")
     services: list[ServiceRef]
     current: list[TicketOut]
     waiting: list[TicketOut]

@@ -24,3 +24,20 @@ def test_0007_upgrades_an_older_database_to_the_fresh_schema(empty_database_url)
     assert db.migrate() == ["0007_admin"]
     with database.connection_context():
         assert schema(database) == fresh
+
+
+def test_0011_adds_the_priority_booth_flag_to_an_older_database(url):
+    database = db.connect(url)
+    db.migrate()
+    with database.connection_context():
+        fresh = schema(database)
+        assert "priority" in fresh["booth"]
+        database.execute_sql('ALTER TABLE "booth" DROP COLUMN "priority"')
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0011_priority_booth'")
+    assert db.pending_migrations() == ["0011_priority_booth"]
+    assert db.migrate() == ["0011_priority_booth"]
+    with database.connection_context():
+        assert schema(database) == fresh
+        database.execute_sql('INSERT INTO "booth" ("number", "label", "active") VALUES (77, \'B77\', true)')
+        from db.models import Booth
+        assert Booth.get(Booth.number == 77).priority is False     # older rows: ordinary booths

@@ -27,8 +27,9 @@ def test_export_then_init_round_trips_with_nothing_lost(database, tmp_path):
                                              "name_en": "Job-seeker card", "owner": "PHIJSK-PK", "daily_cap": 40,
                                              "hours": {"opens_at": "08:00", "closes_at": "12:00", "days": ["sat"]}})
     catalog_actions.update_service("admin", "RTK", {"active": False, "sop_days": None})
-    catalog_actions.update_booth("admin", 4, {"services": ["AK1", "PP"], "label": "Loket 4"})
+    catalog_actions.update_booth("admin", 4, {"services": ["AK1", "PP"], "label": "Loket 4", "priority": True})
     live = export_catalog()
+    assert next(b for b in live.booths if b["number"] == 4)["priority"] is True
 
     exported = tmp_path / "catalog.toml"
     exported.write_text(dump_catalog(live), encoding="utf-8")

@@ -71,6 +71,30 @@ def test_max_wait_aging_overrides_every_policy():
     assert choose_next([NORMAL_A, PRIO], [], policy, at(31)) == NORMAL_A
 
 
+OVERDUE_NORMAL = Candidate(5, False, at(-40))
+
+
+@pytest.mark.parametrize("policy,recent,waiting,expected", [
+    # a priority booth calls the waiting priority visitor first, whatever the office's policy ...
+    (PriorityPolicy("fifo"), [], [NORMAL_A, NORMAL_B, PRIO], PRIO),
+    (PriorityPolicy("ratio", 2), [], [NORMAL_A, NORMAL_B, PRIO], PRIO),
+    (PriorityPolicy("ratio", 2), [True, True], [NORMAL_A, PRIO], PRIO),
+    (PriorityPolicy("strict"), [], [NORMAL_A, PRIO], PRIO),
+    # ... also before an overdue visitor (the other booths of the queue serve the others)
+    (PriorityPolicy("fifo"), [], [OVERDUE_NORMAL, PRIO], PRIO),
+    # with no priority visitor waiting it follows the policy as any booth
+    (PriorityPolicy("fifo"), [], [NORMAL_B, NORMAL_A], NORMAL_A),
+    (PriorityPolicy("ratio", 2), [], [NORMAL_B, OVERDUE_NORMAL], OVERDUE_NORMAL),
+])
+def test_a_priority_booth_calls_priority_visitors_first(policy, recent, waiting, expected):
+    assert choose_next(waiting, recent, policy, at(5), priority_booth=True) == expected
+
+
+def test_an_ordinary_booth_keeps_the_policy_where_a_priority_booth_would_not():
+    assert choose_next([NORMAL_A, NORMAL_B, PRIO], [], PriorityPolicy("fifo"), at(5)) == NORMAL_A
+    assert choose_next([OVERDUE_NORMAL, PRIO], [], PriorityPolicy("strict"), at(5)) == OVERDUE_NORMAL
+
+
 def test_empty_queue():
     assert choose_next([], [], PriorityPolicy(), T0) is None
 
@@ -106,17 +130,17 @@ def test_queue_order_is_a_permutation_and_fair(cands, kind, ratio, now_min):
 
 @settings(max_examples=300, deadline=None)
 @given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
-       st.integers(0, 4), st.integers(0, 200))
-def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ratio, now_min):
+       st.integers(0, 4), st.integers(0, 200), st.booleans())
+def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ratio, now_min, priority_booth):
     policy = PriorityPolicy(kind, ratio, dt.timedelta(minutes=30))
     now = at(now_min)
     remaining, history, expected = list(cands), list(recent), []
     while remaining:
-        nxt = choose_next(remaining, history, policy, now)
+        nxt = choose_next(remaining, history, policy, now, priority_booth)
         expected.append(nxt)
         remaining.remove(nxt)
         history.insert(0, nxt.priority)
-    assert queue_order(cands, recent, policy, now) == expected
+    assert queue_order(cands, recent, policy, now, priority_booth) == expected
 
 
 @settings(max_examples=100, deadline=None)

@@ -123,7 +123,7 @@
       <td>${esc(s.opens_at)}–${esc(s.closes_at)} ${esc((s.open_days || []).join(","))}</td><td>${esc(s.daily_cap || "—")}</td>
       <td>${s.active ? "✓" : "—"}</td><td>${isAdmin ? `<button class="link" data-edit-service="${esc(s.code)}">${L("ubah", "edit")}</button>` : ""}</td></tr>`).join("");
     $("#booths-table tbody").innerHTML = data.booths.map((b) => `<tr class="${b.active ? "" : "inactive"}"><td>${b.number}</td>
-      <td>${esc(b.label)}</td><td>${esc(b.services.join(", "))}</td><td>${b.active ? "✓" : "—"}</td>
+      <td>${esc(b.label)}</td><td>${esc(b.services.join(", "))}</td><td class="booth-priority">${b.priority ? "✓" : "—"}</td><td>${b.active ? "✓" : "—"}</td>
       <td>${isAdmin ? `<button class="link" data-edit-booth="${b.number}">${L("ubah", "edit")}</button>` : ""}</td></tr>`).join("");
     $("#units-table tbody").innerHTML = data.units.map((u) => `<tr class="${u.active ? "" : "inactive"}"><td>${esc(u.code)}</td>
       <td>${esc(u.name)}</td><td>${u.echelon}</td><td>${esc(u.parent || "")}</td><td>${esc(u.timezone)}</td>
@@ -172,6 +172,7 @@
     editing.booth = b;
     const form = $("#booth-form"); form.hidden = false; form.scrollIntoView({ block: "start" });
     $("#booth-number").textContent = b.number; $("#booth-label").value = b.label;
+    $("#booth-priority").checked = !!b.priority;
     $("#booth-services").innerHTML = `<legend>${L("Layanan yang dilayani", "Services served")}</legend>` + data.services.filter((s) => s.active)
       .map((s) => `<label class="inline"><input type="checkbox" value="${esc(s.code)}" ${b.services.includes(s.code) ? "checked" : ""}> ${esc(s.code)}</label>`).join("");
     clearErrors(form);
@@ -180,7 +181,8 @@
     ev.preventDefault();
     const b = editing.booth;
     await save(ev.target, "PATCH", `/api/v1/admin/booths/${b.number}`, { label: $("#booth-label").value.trim(),
-      services: $$("#booth-services input:checked").map((c) => c.value), version: b.version });
+      services: $$("#booth-services input:checked").map((c) => c.value), priority: $("#booth-priority").checked,
+      version: b.version });
     flash(L("Booth disimpan.", "Booth saved.")); ev.target.hidden = true; loadCatalog();
   });
 

@@ -91,6 +91,7 @@
     if (window.PTSABoothTasks) window.PTSABoothTasks.visitor(state.current[0] || null);
     document.getElementById("booth-services").textContent =
       `${t("served_services")}: ` + state.services.map((s) => s.code).join(", ");
+    document.getElementById("priority-booth").hidden = !state.priority_booth;
     const patch = window.PTSA.patch;
     patch(document.getElementById("current"), state.current.length ? state.current.map(currentCard).join("")
       : `<p class="muted">—</p>`);
