@@ -101,10 +101,12 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
 
     @app.before_request
     def _guard():
-        # one place for every route: JSON shape limits, valid query text, then CSRF
+        # one place for every route: JSON shape limits, valid query text, CSRF, then the password
+        # change a one-time password demands
         http.guard_args()
         http.guard_json()
         http.check_csrf()
+        http.check_password_change()
 
     @app.after_request
     def _after(response):

@@ -212,6 +212,23 @@ def check_csrf() -> None:
                               "token keamanan tidak ada atau salah; muat ulang halaman")
 
 
+# What a session signed in with a one-time password may still do on the API: change the password,
+# sign out, read who it is (and sign in as someone else). Everything else is refused until then.
+PASSWORD_CHANGE_OPEN = frozenset({"api.change_password", "api.logout", "api.logout_everywhere", "api.me",
+                                  "api.login"})
+
+
+def check_password_change() -> None:
+    """The pages send such a session to /password; the API refuses it too, so a script holding the
+    cookie cannot work around the screens (a kiosk or API client with a bearer token has no session)."""
+    if not request.path.startswith("/api/") or request.endpoint in PASSWORD_CHANGE_OPEN or _bearer():
+        return
+    row = current_session() if session.get("sid") else None
+    if row is not None and row.staff.must_change_password:
+        raise Forbidden("Change your one-time password before you continue (POST /api/v1/auth/password).",
+                        code="password_change_required")
+
+
 # ---- who is asking ------------------------------------------------------------------------
 
 def current_session():

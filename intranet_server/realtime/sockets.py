@@ -65,6 +65,9 @@ def _identify(auth) -> tuple[set[str], object | None]:
         return {survey_room(authenticate_tablet(auth["survey_token"]).booth.number)}, None
     row = security.session_for(session.get("sid"))
     if row is not None:
+        if row.staff.must_change_password:   # as on the API: nothing but the password change first
+            raise ActionError("change your one-time password first", code="password_change_required",
+                              status=403)
         return rooms_for_staff(row.staff), row
     if isinstance(auth, dict) and auth.get("token"):
         if not isinstance(auth["token"], str) or len(auth["token"]) > 256:
@@ -81,6 +84,9 @@ def on_connect(auth=None):
         rooms, row = _identify(auth)
     except ActionError as exc:
         log.info("socket refused: %s", exc.message)
+        if exc.code == "password_change_required":   # the page can say why, in the person's language
+            from intranet_server.http import error_body
+            raise ConnectionRefusedError(error_body(exc.code, exc.message)) from None
         return False
     _allowed[request.sid] = rooms
     if row is not None:

@@ -56,6 +56,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "ambiguous_ticket": {"id": "Nomor tiket ini ada lebih dari satu; tanyakan petugas.",
                          "en": "More than one ticket has this number; ask an officer."},
     # administration
+    "password_change_required": {"id": "Ganti dulu kata sandi sekali pakai Anda sebelum melanjutkan.",
+                                 "en": "Change your one-time password before you continue."},
     "exists": {"id": "Kode atau nomor ini sudah ada; ubah data yang ada.",
                "en": "This code or number exists; change that one instead."},
     "stale": {"id": "Data ini baru diubah orang lain. Muat ulang lalu ulangi perubahan Anda.",

@@ -94,6 +94,32 @@ def test_booth_services_and_the_last_booth_of_a_waiting_queue(admin, kiosk_token
     assert admin.patch("/api/v1/admin/booths/4", json={"services": ["PP", "DATA", "NOPE"]}).status_code == 422
 
 
+def test_a_priority_booth_calls_the_priority_visitor_first(admin, kiosk_token):
+    """Booths 3 and 4 serve PP; with the office's ratio policy and no history an ordinary booth calls
+    the earlier ordinary visitor, the priority booth the later lansia visitor."""
+    row = next(b for b in admin.get("/api/v1/admin/catalog").get_json()["booths"] if b["number"] == 3)
+    assert row["priority"] is False
+    r = admin.patch("/api/v1/admin/booths/3", json={"priority": True, "version": row["version"]})
+    assert r.status_code == 200 and r.get_json()["priority"] is True
+    assert AuditEvent.select().where(AuditEvent.action == "booth.change").order_by(AuditEvent.id.desc()) \
+        .first().data["fields"] == ["priority"]
+    assert admin.patch("/api/v1/admin/booths/3", json={"priority": "ya"}).status_code == 422
+    kiosk = {"Authorization": f"Bearer {kiosk_token}"}
+    normal = admin.post("/api/v1/tickets", json={"service": "PP"}, headers=kiosk).get_json()
+    lansia = admin.post("/api/v1/tickets", json={"service": "PP", "priority": "lansia"}, headers=kiosk).get_json()
+    # an ordinary booth follows the office's policy: the earlier ordinary visitor first
+    login(admin, "p0-04")
+    state = admin.get("/api/v1/booth").get_json()
+    assert state["priority_booth"] is False
+    assert [t["number"] for t in state["waiting"]] == [normal["number"], lansia["number"]]
+    login(admin, "p0-03")
+    state = admin.get("/api/v1/booth").get_json()
+    assert state["priority_booth"] is True
+    assert [t["number"] for t in state["waiting"]] == [lansia["number"], normal["number"]]
+    called = admin.post("/api/v1/queue/call-next")
+    assert called.status_code == 200 and called.get_json()["number"] == lansia["number"]
+
+
 def test_units_with_their_own_hours(admin):
     r = admin.post("/api/v1/admin/units", json={"code": "PHIJSK-X", "name": "Direktorat Baru", "echelon": 2,
                                                  "parent": "PHIJSK", "timezone": "Asia/Makassar",
@@ -121,12 +147,16 @@ def test_staff_one_time_password_then_forced_change(admin, client):
     client.post("/api/v1/auth/logout")
     me = login(client, "dewi", otp)
     assert me["must_change_password"] is True and me["booth"]["number"] == 4
+    first = client.get("/api/v1/booth")       # the API, not only the pages, wants the change first
+    assert first.status_code == 403 and first.get_json()["error"] == "password_change_required"
+    assert client.get("/api/v1/auth/me").status_code == 200
     weak = client.post("/api/v1/auth/password", json={"current": otp, "new": "short"})
     assert weak.status_code == 422 and weak.get_json()["detail"].startswith("'new'")
     wrong = client.post("/api/v1/auth/password", json={"current": "nope", "new": "a-good-long-one"})
     assert wrong.status_code == 401
     ok = client.post("/api/v1/auth/password", json={"current": otp, "new": "a-good-long-one"})
     assert ok.status_code == 200
+    assert client.get("/api/v1/booth").status_code == 200
     client.post("/api/v1/auth/logout")
     assert client.post("/api/v1/auth/login", json={"username": "dewi", "password": otp}).status_code == 401
     assert login(client, "dewi", "a-good-long-one")["must_change_password"] is False

@@ -152,3 +152,50 @@ def test_socket_matrix(world):
         if sock.is_connected():
             wrong.append(f"SIO disconnect as {who}: still connected")
     assert not wrong, "\n".join(wrong)
+
+
+# What a session signed in with a one-time password may still call (sign in/out, who am I, the change).
+PASSWORD_CHANGE_OPEN = {"POST /api/v1/auth/login", "POST /api/v1/auth/logout", "POST /api/v1/auth/logout-everywhere",
+                        "GET /api/v1/auth/me", "POST /api/v1/auth/password"}
+
+
+@pytest.mark.parametrize("language, text", [("en", "Change your one-time password before you continue"),
+                                            ("id", "Ganti dulu kata sandi sekali pakai Anda sebelum melanjutkan.")])
+def test_a_one_time_password_session_may_only_change_it(world, language, text):
+    """Every /api route of the route table (a new one cannot slip past) answers 403
+    password_change_required to the administrator's session until the password is changed; the
+    text is in the person's language. The same cookie without the flag is let through."""
+    admin = world["people"]["admin"]
+    Staff.update(must_change_password=True, language=language).where(Staff.id == admin.id).execute()
+    wrong, checked = [], 0
+    for op in http_operations(world["app"]):
+        method, rule = op.split(" ", 1)
+        if not rule.startswith("/api/"):
+            continue      # the pages send such a session to /password (tests/admin/test_admin_pages.py)
+        client, headers = _client(world, "admin")
+        body = BODIES[op](world["params"]) if op in BODIES else {}
+        kwargs = {"json": body} if method in ("POST", "PUT", "PATCH") else {}
+        response = client.open(_url(rule, world["params"]), method=method, headers=headers, **kwargs)
+        answer = response.get_json(silent=True) or {}
+        refused = response.status_code == 403 and answer.get("error") == "password_change_required"
+        if op in PASSWORD_CHANGE_OPEN:
+            if refused:
+                wrong.append(f"{op}: refused, but it must stay open")
+        elif not refused:
+            wrong.append(f"{op}: expected 403 password_change_required, got {response.status_code} {answer}")
+        elif not answer["message"].startswith(text):
+            wrong.append(f"{op}: message {answer['message']!r} is not in {language}")
+        checked += 1
+    assert checked > 100 and not wrong, "\n".join(wrong)
+
+
+def test_a_one_time_password_session_gets_no_socket_until_it_is_changed(world):
+    admin = world["people"]["admin"]
+    Staff.update(must_change_password=True).where(Staff.id == admin.id).execute()
+    client, _headers = _client(world, "admin")
+    sock = socketio.test_client(world["app"], flask_test_client=client)
+    assert not sock.is_connected()
+    Staff.update(must_change_password=False).where(Staff.id == admin.id).execute()
+    sock = socketio.test_client(world["app"], flask_test_client=client)
+    assert sock.is_connected()
+    sock.disconnect()
