@@ -189,7 +189,9 @@ def calendar_listing(calendar, first: dt.date, days: int) -> list[dict]:
                     "intervals": [[iso(s), iso(e)] for s, e in spans],
                     "hours": [f"{s.astimezone(zone):%H:%M}-{e.astimezone(zone):%H:%M}" for s, e in spans],
                     "holiday": {"name": holiday[0], "kind": holiday[1]} if holiday else None,
-                    "extra_closed": day in calendar.extra_closed, "extra_open": day in calendar.extra_open})
+                    "extra_closed": day in calendar.extra_closed, "extra_open": day in calendar.extra_open,
+                    # the office's special periods are its Ramadan periods (the only kind it stores)
+                    "ramadan": any(p.first <= day <= p.last for p in calendar.special_periods)})
     return out
 
 

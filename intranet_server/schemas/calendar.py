@@ -63,6 +63,7 @@ class CalendarDay(Out):
     holiday: Holiday | None
     extra_closed: bool
     extra_open: bool
+    ramadan: bool = Field(description="inside a Ramadan period: Ramadan working hours")
 
 
 class CalendarDays(Out):

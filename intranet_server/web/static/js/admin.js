@@ -321,8 +321,8 @@
       const pad = (new Date(list[0].date + "T00:00:00Z").getUTCDay() + 6) % 7;
       return `<div class="month"><h4>${m}</h4><div class="days">${"<span></span>".repeat(pad)}${list.map((d) => {
         const cls = ["day", d.working ? "work" : "off", d.holiday ? (d.holiday.kind === "cuti_bersama" || /cuti/i.test(d.holiday.name) ? "cuti" : "holiday") : "",
-          d.extra_closed || d.extra_open ? "override" : ""].join(" ");
-        const title = [d.date, d.hours.join(", "), d.holiday ? d.holiday.name : ""].filter(Boolean).join(" · ");
+          d.extra_closed || d.extra_open ? "override" : "", d.ramadan ? "ramadan" : ""].join(" ");
+        const title = [d.date, d.hours.join(", "), d.holiday ? d.holiday.name : "", d.ramadan ? "Ramadan" : ""].filter(Boolean).join(" · ");
         return `<span class="${cls}" title="${esc(title)}" data-date="${d.date}">${Number(d.date.slice(8))}</span>`;
       }).join("")}</div></div>`;
     }).join("");
