@@ -16,6 +16,7 @@ from intranet_server.actions import Conflict, Invalid, audit
 from intranet_server.actions import tasks as task_actions
 from intranet_server.actions.kiosks import register_kiosk, revoke_kiosk
 from intranet_server.rules.durations import parse_duration
+from intranet_server.rules.tasks import recipient_rules
 
 PAIRING_PREFIX = "PTSA-KIOSK:"
 LEVELS = ("warning", "breach", "escalation")
@@ -123,7 +124,10 @@ def service_levels() -> dict:
               "warn_ratio": effective["warn_ratio"], "escalate_ratio": effective["escalate_ratio"],
               "off_hours": effective["off_hours"],
               "channels": {level: list(effective[f"{level}_channels"]) for level in LEVELS},
-              "units": {code: v["pickup"] for code, v in effective.get("units", {}).items() if "pickup" in v}}
+              "units": {code: v["pickup"] for code, v in effective.get("units", {}).items() if "pickup" in v},
+              "recipients": recipient_rules(effective.get("recipients")),
+              "unit_recipients": {code: recipient_rules(v["recipients"])
+                                  for code, v in effective.get("units", {}).items() if v.get("recipients")}}
     office["version"] = hashlib.sha256(json.dumps(office, sort_keys=True).encode()).hexdigest()[:16]
     office["stored"] = ServiceLevel.select().exists()
     return office
@@ -137,6 +141,9 @@ def _check_levels(data: dict) -> None:
             raise Invalid(f"'{key}': {exc}") from None
     if data["escalate_ratio"] != 0 and data["escalate_ratio"] <= 1:
         raise Invalid("'escalate_ratio': above 1 (2 = escalate at 200% of the target), or 0 for none")
+    for code in data.get("unit_recipients") or {}:
+        if Unit.get_or_none(Unit.code == code) is None:
+            raise Invalid(f"'unit_recipients': unknown unit {code!r}")
     for code, target in data["units"].items():
         if Unit.get_or_none(Unit.code == code) is None:
             raise Invalid(f"'units': unknown unit {code!r}")
@@ -155,18 +162,27 @@ def save_service_levels(actor: str, data: dict, preview: bool = False):
         if version is not None and version != current["version"]:
             raise Conflict("the service levels were changed by someone else since you opened them; reload",
                            code="stale")
+        # recipients left out of the body stay as they are (a client that does not know them keeps them)
+        recipients = data.get("recipients") or current["recipients"]
+        unit_recipients = current["unit_recipients"] if data.get("unit_recipients") is None \
+            else data["unit_recipients"]
         value = {"pickup_p0_p1": data["pickup_p0_p1"], "pickup_p1_p2": data["pickup_p1_p2"],
                  "warn_ratio": data["warn_ratio"], "escalate_ratio": data["escalate_ratio"],
                  "off_hours": data["off_hours"],
-                 **{f"{level}_channels": list(data["channels"][level]) for level in LEVELS}}
+                 **{f"{level}_channels": list(data["channels"][level]) for level in LEVELS},
+                 "recipients": recipients}
         now = clock.now()
         ServiceLevel.delete().execute()
         ServiceLevel.create(scope="office", value=value, updated_by=actor, updated_at=now)
-        for code, target in sorted(data["units"].items()):
-            ServiceLevel.create(scope=f"unit:{code}", value={"pickup": target}, updated_by=actor, updated_at=now)
+        for code in sorted(set(data["units"]) | set(unit_recipients)):
+            unit_value = {"pickup": data["units"][code]} if code in data["units"] else {}
+            if code in unit_recipients:
+                unit_value["recipients"] = unit_recipients[code]
+            ServiceLevel.create(scope=f"unit:{code}", value=unit_value, updated_by=actor, updated_at=now)
         from intranet_server import sla
         sla.bump_levels()
-        audit(actor, "sla.levels", "service_levels", None, **value, units=data["units"])
+        audit(actor, "sla.levels", "service_levels", None, **value, units=data["units"],
+              unit_recipients=unit_recipients)
         task_actions.recompute_deadlines(actor, None)
         return service_levels()
 

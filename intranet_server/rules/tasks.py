@@ -103,6 +103,23 @@ def task_verbs_by_viewer(status: str, position: str, held: bool, *, answer_waiti
 
 # ---- the SLA policy --------------------------------------------------------------------
 
+# Who is told at each level: the supervisors of the unit that must pick up, those of its parent unit
+# (above echelon 1: the admins), and extra e-mail addresses / phone numbers (a head of office, a
+# shared mailbox). When nobody is chosen or found, the unit's own supervisors are told, else those
+# of the next unit up that has one, and finally the admins: an alert is never told to nobody.
+DEFAULT_RECIPIENTS = {
+    "warning": {"unit_supervisors": True, "parent_supervisors": False, "emails": [], "phones": []},
+    "breach": {"unit_supervisors": True, "parent_supervisors": False, "emails": [], "phones": []},
+    "escalation": {"unit_supervisors": False, "parent_supervisors": True, "emails": [], "phones": []},
+}
+
+
+def recipient_rules(value: dict | None) -> dict:
+    """A stored recipients value completed with the defaults (a level or key left out keeps them)."""
+    value = value or {}
+    return {level: {**DEFAULT_RECIPIENTS[level], **value.get(level, {})} for level in LEVELS}
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     """Pickup targets (working time of the receiving unit) and alert rules, from [sla]."""
@@ -116,10 +133,13 @@ class SlaPolicy:
                                                    "escalation": ("screen", "email", "sms")})
     by_unit: dict = field(default_factory=dict)            # unit code -> pickup target
     by_service: dict = field(default_factory=dict)         # service code -> {"p1": td, "p2": td}
+    recipients: dict = field(default_factory=lambda: recipient_rules(None))   # level -> who is told
+    by_unit_recipients: dict = field(default_factory=dict)  # unit code -> its own level -> who is told
 
     @classmethod
     def from_settings(cls, sla: dict) -> SlaPolicy:
         by_service = {}
+        office = recipient_rules(sla.get("recipients"))
         for code, values in sla.get("services", {}).items():
             by_service[code] = {pos: parse_duration(values[key])
                                 for pos, key in (("p1", "pickup_p0_p1"), ("p2", "pickup_p1_p2")) if key in values}
@@ -133,7 +153,15 @@ class SlaPolicy:
             by_unit={code: parse_duration(v["pickup"]) for code, v in sla.get("units", {}).items()
                      if "pickup" in v},
             by_service=by_service,
+            recipients=office,
+            # a unit's own choice replaces the office's level by level (a level it leaves out: the office's)
+            by_unit_recipients={code: {level: {**office[level], **v["recipients"].get(level, {})} for level in LEVELS}
+                                for code, v in sla.get("units", {}).items() if v.get("recipients")},
         )
+
+    def recipients_for(self, level: str, unit_code: str) -> dict:
+        """Who is told of this level for a hop to this unit: the unit's own choice, else the office's."""
+        return self.by_unit_recipients.get(unit_code, self.recipients)[level]
 
     def pickup_target(self, position: str, unit_code: str, service_code: str) -> dt.timedelta:
         """The receiving unit's own target wins, then the service's, then the office default."""

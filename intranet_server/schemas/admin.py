@@ -4,9 +4,9 @@ owner unit) are the catalog loader's, in db/catalog.py, so the file and the scre
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.queue import KioskOut
@@ -243,6 +243,26 @@ class LevelChannels(Body):
     escalation: list[Literal["screen", "email", "sms"]] = Field(max_length=3)
 
 
+EMAIL = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
+PHONE = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 -]{5,19}$", max_length=24)]
+
+
+class LevelRecipients(Body):
+    unit_supervisors: StrictBool = Field(description="the supervisors of the unit that must pick up")
+    parent_supervisors: StrictBool = Field(description="the supervisors of its parent unit (above echelon 1: "
+                                                       "the admins)")
+    emails: list[EMAIL] = Field(default_factory=list, max_length=10, description="extra e-mail addresses")
+    phones: list[PHONE] = Field(default_factory=list, max_length=10, description="extra phone numbers (SMS)")
+
+
+class Recipients(Body):
+    """Who is told at each level (by the level's channels). Nobody chosen or found: the unit's own
+    supervisors, else the next unit up with one, then the admins."""
+    warning: LevelRecipients
+    breach: LevelRecipients
+    escalation: LevelRecipients
+
+
 class ServiceLevelsIn(Body):
     pickup_p0_p1: str = Field(pattern=r"^(\d+[hms])+$", description='e.g. "15m"')
     pickup_p1_p2: str = Field(pattern=r"^(\d+[hms])+$")
@@ -251,7 +271,23 @@ class ServiceLevelsIn(Body):
     off_hours: Literal["hold", "send"]
     channels: LevelChannels
     units: dict[str, str] = Field(default_factory=dict, description='unit code -> its own pickup target, "20m"')
+    recipients: Recipients | None = Field(default=None, description="the office's; left out: unchanged")
+    unit_recipients: dict[str, Recipients] | None = Field(
+        default=None, description="unit code -> its own recipients instead of the office's; left out: unchanged")
     version: str | None = Version
+
+
+class LevelRecipientsOut(Out):
+    unit_supervisors: bool
+    parent_supervisors: bool
+    emails: list[str]
+    phones: list[str]
+
+
+class RecipientsOut(Out):
+    warning: LevelRecipientsOut
+    breach: LevelRecipientsOut
+    escalation: LevelRecipientsOut
 
 
 class LevelChannelsOut(Out):
@@ -268,6 +304,8 @@ class ServiceLevels(Out):
     off_hours: Literal["hold", "send"]
     channels: LevelChannelsOut
     units: dict[str, str] = Field(description="unit code -> its own pickup target")
+    recipients: RecipientsOut = Field(description="who is told at each level (the office default)")
+    unit_recipients: dict[str, RecipientsOut] = Field(description="unit code -> its own recipients")
     version: str = Field(description="send it back with a save: a stale one is refused (409 stale)")
     stored: bool = Field(description="saved in the database; false: the settings file's defaults")
 

@@ -42,17 +42,34 @@ def _admins() -> list[Staff]:
 
 
 def recipients(level: str, unit: Unit, look: task_reads.Lookup | None = None) -> tuple[Unit, list[Staff]]:
-    """Who is told: the supervisors of the unit that must pick up; for an escalation, those of its
-    parent unit. A unit without a supervisor passes it up; above echelon 1 stand the admins."""
+    """The alert's unit (an escalation goes to the parent unit's screen) and the staff told, as the
+    service levels say (`rules.tasks.DEFAULT_RECIPIENTS`: the supervisors of the unit that must pick
+    up; for an escalation, those of its parent unit; above echelon 1 the admins). When that finds
+    nobody and no extra address is set: the supervisors of the unit (for a parent choice, its parent),
+    else of the next unit up that has one, finally the admins."""
     look = look or task_reads.Lookup()
-    top = level == "escalation" and not unit.parent_id
+    rule = sla.policy().recipients_for(level, unit.code)
     alerted = look.unit(unit.parent_id) if level == "escalation" and unit.parent_id else unit
-    people = [] if top else _supervisors(alerted)
-    climb = alerted
+    people: list[Staff] = []
+    if rule["unit_supervisors"]:
+        people += _supervisors(unit)
+    if rule["parent_supervisors"]:
+        people += _supervisors(look.unit(unit.parent_id)) if unit.parent_id else _admins()
+    people = list({p.id: p for p in people}.values())
+    if people or rule["emails"] or rule["phones"]:
+        return alerted, people
+    climb = look.unit(unit.parent_id) if rule["parent_supervisors"] and unit.parent_id else unit
+    people = _supervisors(climb)
     while not people and climb.parent_id:
         climb = look.unit(climb.parent_id)
         people = _supervisors(climb)
     return alerted, people or _admins()
+
+
+def extra_addresses(level: str, unit: Unit) -> dict[str, list[str]]:
+    """The e-mail addresses and phone numbers told besides the staff (per channel)."""
+    rule = sla.policy().recipients_for(level, unit.code)
+    return {"email": list(rule["emails"]), "sms": list(rule["phones"])}
 
 
 def _local(t: dt.datetime, tz: str) -> str:
@@ -125,18 +142,23 @@ class _Batch:
         return self._recipients[key]
 
 
-def _write_outbox(alert: Alert, hop: TaskHop, people: list[Staff], batch: _Batch) -> list[Outbox]:
+def _write_outbox(alert: Alert, hop: TaskHop, people: list[Staff], batch: _Batch,
+                  extras: dict[str, list[str]] | None = None) -> list[Outbox]:
     policy = sla.policy()
+    extras = extras or {}
     held = hold_until(batch.book.for_unit(alert.unit_id), batch.now, policy)
     rows = []
     for channel in policy.channels[alert.level]:
         if channel == "screen" or not sla.channel_enabled(channel):
             continue
         subject, body = compose(alert, hop, hop.task, channel, batch.look)
-        for person in people:
-            address = person.email if channel == "email" else person.phone
-            if not address:
+        told = set()
+        targets = [(person, person.email if channel == "email" else person.phone) for person in people]
+        targets += [(None, address) for address in extras.get(channel, [])]   # set at /admin service levels
+        for person, address in targets:
+            if not address or address in told:
                 continue
+            told.add(address)
             rows.append(Outbox.create(alert=alert, channel=channel, staff=person, address=address,
                                       subject=subject, body=body, status="pending", created_at=batch.now,
                                       held_until=held, next_attempt_at=held or batch.now))
@@ -153,9 +175,11 @@ def _raise_for_hop(hop: TaskHop, batch: _Batch) -> list[Alert]:
         unit, people = batch.recipients(level, hop.to_unit_id)
         alert = _insert(hop, level, unit, hop.next_alert_at, now)
         if alert is not None:
-            messages = _write_outbox(alert, hop, people, batch)
+            extras = extra_addresses(level, batch.look.unit(hop.to_unit_id))
+            messages = _write_outbox(alert, hop, people, batch, extras)
             audit("sla", "alert.raise", "alert", alert.id, task=hop.task_id, hop=hop.seq, level=level,
-                  unit=unit.code, recipients=[p.username for p in people], messages=len(messages))
+                  unit=unit.code, recipients=[p.username for p in people] + extras["email"] + extras["sms"],
+                  messages=len(messages))
             announce_alert(alert, "raise", batch.look)
             raised.append(alert)
             if messages:

@@ -371,20 +371,60 @@
 
   /* ---- service levels ---- */
   let levels = null;
+  // recipients: the office's and each unit's own; the form shows one scope at a time (#lv-rscope)
+  let recips = { office: null, units: {} }, rscope = "";
+  const rsets = () => $$("#levels-form fieldset[data-recipients]");
+  function readRecipients() {
+    const out = {};
+    rsets().forEach((f) => {
+      const list = (k) => $(`[data-r=${k}]`, f).value.split(",").map((s) => s.trim()).filter(Boolean);
+      out[f.dataset.recipients] = { unit_supervisors: $("[data-r=unit_supervisors]", f).checked,
+        parent_supervisors: $("[data-r=parent_supervisors]", f).checked, emails: list("emails"), phones: list("phones") };
+    });
+    return out;
+  }
+  function keepScope() {
+    if (rscope === "") recips.office = readRecipients();
+    else if ($("#lv-rown").checked) recips.units[rscope] = readRecipients();
+    else delete recips.units[rscope];
+  }
+  function showScope() {
+    rscope = $("#lv-rscope").value;
+    const own = rscope !== "" ? recips.units[rscope] : null;
+    $("#lv-rown-label").hidden = rscope === "";
+    $("#lv-rown").checked = !!own;
+    rsets().forEach((f) => {
+      const r = (own || recips.office)[f.dataset.recipients];
+      $("[data-r=unit_supervisors]", f).checked = r.unit_supervisors; $("[data-r=parent_supervisors]", f).checked = r.parent_supervisors;
+      $("[data-r=emails]", f).value = r.emails.join(", "); $("[data-r=phones]", f).value = r.phones.join(", ");
+      $$("input", f).forEach((i) => { i.disabled = rscope !== "" && !own; });   // a unit without its own: the office's
+    });
+  }
+  $("#lv-rscope").addEventListener("change", () => { keepScope(); showScope(); });
+  $("#lv-rown").addEventListener("change", () => rsets().forEach((f) => $$("input", f).forEach((i) => { i.disabled = !$("#lv-rown").checked; })));
   async function loadLevels() {
+    if (!data.units.length) { data = await PTSA.api("GET", "/api/v1/admin/catalog"); unitOptions(); }
     levels = await PTSA.api("GET", "/api/v1/admin/service-levels");
     $("#lv-p1").value = levels.pickup_p0_p1; $("#lv-p2").value = levels.pickup_p1_p2;
     $("#lv-warn").value = levels.warn_ratio; $("#lv-esc").value = levels.escalate_ratio; $("#lv-off").value = levels.off_hours;
-    $$("#levels-form fieldset").forEach((f) => $$("input", f).forEach((c) => { c.checked = levels.channels[f.dataset.level].includes(c.value); }));
+    $$("#levels-form fieldset[data-level]").forEach((f) => $$("input", f).forEach((c) => { c.checked = levels.channels[f.dataset.level].includes(c.value); }));
     $("#lv-units").value = Object.entries(levels.units).map(([u, t]) => `${u} ${t}`).join("\n");
+    recips = { office: levels.recipients, units: Object.assign({}, levels.unit_recipients) };
+    const keep = $("#lv-rscope").value;
+    $("#lv-rscope").innerHTML = `<option value="">${L("seluruh kantor (bawaan)", "the whole office (default)")}</option>` + data.units
+      .filter((u) => u.active).map((u) => `<option value="${esc(u.code)}">${esc(u.code)}${recips.units[u.code] ? " ✓" : ""}</option>`).join("");
+    $("#lv-rscope").value = keep;
+    showScope();
   }
   function levelsBody() {
     const units = {};
     $("#lv-units").value.split("\n").map((l) => l.trim()).filter(Boolean).forEach((l) => { const [u, t] = l.split(/\s+/); units[u] = t || ""; });
     const channels = {};
-    $$("#levels-form fieldset").forEach((f) => { channels[f.dataset.level] = $$("input:checked", f).map((c) => c.value); });
+    $$("#levels-form fieldset[data-level]").forEach((f) => { channels[f.dataset.level] = $$("input:checked", f).map((c) => c.value); });
+    keepScope();
     return { pickup_p0_p1: $("#lv-p1").value.trim(), pickup_p1_p2: $("#lv-p2").value.trim(), warn_ratio: Number($("#lv-warn").value),
-      escalate_ratio: Number($("#lv-esc").value), off_hours: $("#lv-off").value, channels, units, version: levels.version };
+      escalate_ratio: Number($("#lv-esc").value), off_hours: $("#lv-off").value, channels, units,
+      recipients: recips.office, unit_recipients: recips.units, version: levels.version };
   }
   $("#lv-preview").addEventListener("click", async () => {
     const effect = await save($("#levels-form"), "POST", "/api/v1/admin/service-levels/preview", levelsBody());
