@@ -160,6 +160,8 @@ _PRECISE_TEXTS: list[tuple[str, object]] = [
     (r"alert (?P<id>\d+) is outside your units", "Peringatan {id} berada di luar unit Anda."),
     (r"alert (?P<id>\d+) was acknowledged by (?P<who>.+)", "Peringatan {id} sudah ditanggapi oleh {who}."),
     (r"unknown unit '(?P<unit>.*)'", "Unit {unit} tidak dikenal."),
+    (r"Change your one-time password before you continue \(POST /api/v1/auth/password\)\.",
+     "Ganti dulu kata sandi sekali pakai Anda sebelum melanjutkan."),
     # the calendar
     (r"'last' is before 'first'", "Tanggal akhir lebih awal dari tanggal mulai."),
     (r"an override spans at most a year", "Satu pengaturan kalender paling lama satu tahun."),
