@@ -86,7 +86,8 @@ def test_a_breach_goes_to_the_recipients_edited_at_admin(admin, mailbox, gateway
 
 def test_recipients_left_out_of_a_save_stay_and_nobody_chosen_still_tells_someone(admin):
     current = admin.get("/api/v1/admin/service-levels").get_json()
-    nobody = {**DEFAULT, "warning": {"unit_supervisors": False, "parent_supervisors": False, "emails": [], "phones": []}}
+    nobody = {**DEFAULT, "warning": {"unit_supervisors": False, "parent_supervisors": False,
+                                     "emails": [], "phones": []}}
     assert admin.put("/api/v1/admin/service-levels", json=levels_body(current, recipients=nobody)).status_code == 200
     current = admin.get("/api/v1/admin/service-levels").get_json()
     assert admin.put("/api/v1/admin/service-levels", json=levels_body(current, warn_ratio=0.7)).status_code == 200
