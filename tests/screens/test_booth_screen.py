@@ -93,3 +93,19 @@ def test_no_show_finish_and_transfer_can_be_undone_and_the_recall_window_counts_
     back = ticket_of(live_server, ticket["id"])
     assert back["service"] == "PP" and back["status"] == "called"
     assert page.errors == []
+
+
+def test_a_priority_booth_says_so_and_hears_when_it_stops_being_one(live_server, browser):  # noqa: F811
+    """Booth 9 of the launch plan is the priority booth: its screen says so; when the administrator
+    makes it an ordinary booth, the screen drops the notice without a reload."""
+    page = signed_in(browser, live_server, "p0-09")
+    page.wait_for_selector("#priority-booth:not([hidden])")
+    assert "Booth prioritas" in page.inner_text("#priority-booth")
+    admin = as_person(live_server, "admin")
+    changed = admin.patch(live_server.url + "/api/v1/admin/booths/9", json={"priority": False}, timeout=10)
+    assert changed.status_code == 200 and changed.json()["priority"] is False
+    page.wait_for_selector("#priority-booth", state="hidden")
+    ordinary = signed_in(browser, live_server, "p0-03")
+    ordinary.wait_for_function("document.getElementById('booth-services').textContent !== ''")   # drawn
+    assert not ordinary.is_visible("#priority-booth")
+    assert page.errors == []
