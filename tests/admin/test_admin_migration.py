@@ -26,8 +26,8 @@ def test_0007_upgrades_an_older_database_to_the_fresh_schema(empty_database_url)
         assert schema(database) == fresh
 
 
-def test_0011_adds_the_priority_booth_flag_to_an_older_database(url):
-    database = db.connect(url)
+def test_0011_adds_the_priority_booth_flag_to_an_older_database(empty_database_url):
+    database = db.connect(empty_database_url)
     db.migrate()
     with database.connection_context():
         fresh = schema(database)
