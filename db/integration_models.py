@@ -63,6 +63,11 @@ class IntegrationEvent(BaseModel):
     class Meta:
         indexes = ((("unit", "id"), False),)
 
+    def body(self) -> dict:
+        """What the feed and a webhook delivery carry: the stored payload with the row's id as its
+        event id (older rows kept the id in the payload too: the same value)."""
+        return {"id": str(self.id), **{k: v for k, v in self.payload.items() if k != "id"}}
+
 
 class WebhookDelivery(BaseModel):
     """One event to one webhook: its outbox row carries the retries; attempts are logged below."""

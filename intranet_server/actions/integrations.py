@@ -187,11 +187,11 @@ def _emit(event: str, unit_ids: set[int], payload: dict) -> None:
              if event in h.event_set]
     task_id = payload.get("task", {}).get("id") if isinstance(payload.get("task"), dict) else None
     for unit_id in sorted(unit_ids):
-        row = IntegrationEvent.create(event=event, unit=unit_id, task=task_id, payload={}, created_at=now)
-        full = {"id": str(row.id), "event": event, "created_at": iso(now),
-                "unit": Unit.get_by_id(unit_id).code, **payload}
-        row.payload = full
-        row.save(only=[IntegrationEvent.payload])
+        # One insert: the stored payload leaves out the id, which is the row's own and is added on the
+        # way out (IntegrationEvent.body). Precomputing ids would need a sequence SQLite lacks.
+        row = IntegrationEvent.create(event=event, unit=unit_id, task=task_id, created_at=now, payload={
+            "event": event, "created_at": iso(now), "unit": Unit.get_by_id(unit_id).code, **payload})
+        full = row.body()
         for hook in (h for h in hooks if h.unit_id == unit_id):
             out = Outbox.create(channel="webhook", address=hook.url, subject=event,
                                 body=json.dumps(full, ensure_ascii=False, sort_keys=True),

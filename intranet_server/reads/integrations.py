@@ -59,7 +59,7 @@ def events_after(cursor: int, unit_ids: list[int] | None, limit: int) -> list[di
     query = IntegrationEvent.select().where(IntegrationEvent.id > cursor)
     if unit_ids is not None:
         query = query.where(IntegrationEvent.unit.in_(unit_ids))
-    return [row.payload for row in query.order_by(IntegrationEvent.id).limit(limit)]
+    return [row.body() for row in query.order_by(IntegrationEvent.id).limit(limit)]
 
 
 def booking_dict(booking, today) -> dict:

@@ -131,7 +131,7 @@ def test_the_event_feed_pages_by_cursor_and_hears_only_the_clients_unit(app, adm
         {"events": [], "next": rest["next"]}
     assert all(e["unit"] == "PHIJSK-PK" for e in page["events"] + rest["events"])
     stored = IntegrationEvent.get_by_id(int(page["events"][0]["id"]))
-    assert stored.payload == page["events"][0]                     # the feed and the webhook body agree
+    assert stored.body() == page["events"][0]                        # the feed and the webhook body agree
     assert api.get("/api/v1/events?after=-1", headers=bearer(secret)).status_code == 422
     assert api.get("/api/v1/events?unit=BARENBANG", headers=bearer(secret)).status_code == 403
 
@@ -185,3 +185,22 @@ def test_housekeeping_forgets_old_feed_events_but_never_one_still_being_delivere
     left = list(IntegrationEvent.select())
     assert before > len(left) >= 1
     assert all(e.event == "task.arrived" and e.unit.code == "PHIJSK-PK" for e in left)
+
+
+def test_each_event_is_one_insert_and_its_payloads_carry_its_id(app, admin, receiver, caplog):
+    """The feed row is written once (no insert-then-update for the id); the feed and every webhook
+    delivery still carry the row's id as the event id."""
+    import logging
+    receiver.secret = subscribe(admin, receiver.url)["secret"]
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        drive_a_task_to_completion()
+    table = f'"{IntegrationEvent._meta.table_name}"'
+    statements = [r.getMessage() for r in caplog.records if r.name == "peewee"]
+    rows = list(IntegrationEvent.select().order_by(IntegrationEvent.id))
+    assert len(rows) > 6 and sum(f"INSERT INTO {table}" in s for s in statements) == len(rows)
+    assert not [s for s in statements if f"UPDATE {table}" in s]
+    secret = register(admin)["secret"]
+    feed = app.test_client().get("/api/v1/events?after=0", headers=bearer(secret)).get_json()["events"]
+    assert [e["id"] for e in feed] == [str(r.id) for r in rows if r.unit.code == "PHIJSK-PK"]
+    deliver_all(3)
+    assert receiver.seen_ids == [e["id"] for e in feed] == [e["id"] for e in receiver.accepted]
