@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import SQL, Case, Value, fn
 
+from db.integration_models import ApiClient
 from db.models import Booth, Service, Staff, Ticket, Unit
 from db.task_models import Alert, Task, TaskHop, TaskMessage
 from intranet_server import actions, clock
@@ -97,6 +98,7 @@ class Viewer:
     staff: Staff
     units: list[Unit] = field(default_factory=list)   # the units whose figures they see
     officer_only: bool = False                        # P0/P1/P2: their own figures only
+    system: bool = False                              # a unit's system: its unit's figures, nothing else
 
     @property
     def unit_ids(self) -> set[int]:
@@ -109,6 +111,11 @@ def viewer(staff: Staff) -> Viewer:
         return Viewer(staff, list(Unit.select().where(Unit.active == True).order_by(Unit.id)))  # noqa: E712
     if staff.role == "supervisor":
         return Viewer(staff, scope.scope_units(staff))
+    if staff.role in ("p1", "p2") and staff.unit_id and staff.username.startswith("api:") and \
+            ApiClient.select().where(ApiClient.staff == staff).exists():
+        # A unit's system (reports:read) reads its unit's report as the unit's supervisor does: its own
+        # work and its officers' counted alike; another unit is refused.
+        return Viewer(staff, [staff.unit], system=True)
     if staff.role in ("p0", "p1", "p2"):
         return Viewer(staff, [staff.unit] if staff.unit_id else [], officer_only=True)
     raise Forbidden("reports are for supervisors, the office head and the admin")
@@ -144,7 +151,7 @@ def _officer(v: Viewer, username: str | None) -> Staff | None:
     person = Staff.get_or_none(Staff.username == username)
     if person is None:
         raise NotFound(f"no staff account {username}")
-    if v.staff.role == "supervisor" and person.unit_id not in v.unit_ids:
+    if (v.staff.role == "supervisor" or v.system) and person.unit_id not in v.unit_ids:
         raise Forbidden(f"{username} is outside your units")
     return person
 
@@ -620,7 +627,8 @@ def drill(staff: Staff, rng: Range, figure: str, unit_code: str | None = None, s
                                        .where(Task.id.in_(list(ids) or [0])))}
         items = [_task_item(kind, r, tasks) for r in counted]
     elif figure in kpi.VISITOR_FIGURES:
-        unit_ids = {u.id for u in _unit_filter(v, unit_code)} if (unit_code or v.staff.role == "supervisor") else None
+        scoped = unit_code or v.staff.role == "supervisor" or v.system
+        unit_ids = {u.id for u in _unit_filter(v, unit_code)} if scoped else None
         booth_row = Booth.get_or_none(Booth.number == booth) if booth is not None else None
         tickets = ticket_rows(period, service.id if service else None, booth_row.id if booth_row else None,
                               person.id if person else None, unit_ids)
