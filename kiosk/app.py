@@ -321,27 +321,29 @@ class KioskWindow(QWidget):
         self.pool.start(work)
 
     def redeem_booking(self, code: str) -> None:
-        """A visit booked online: one attempt (a retry after a lost answer would meet 'already used',
-        so a failure to reach the server says so and she tries again)."""
+        """A visit booked online: retried with one idempotency key while the server cannot be reached,
+        like a walk-in's tap (the server answers a repeated key with the ticket it already issued)."""
         if self.job is not None:
             return
         self.job_id += 1
         job, cancel = self.job_id, threading.Event()
         self.job = (job, cancel)
-        language = self.language
+        key, language = new_idempotency_key(), self.language
         self.show_screen(self.issuing)
         bridge, client = self.bridge, self.client
 
         def work() -> None:
             try:
-                ticket = client.redeem_booking(code, language)
+                ticket = client.redeem_booking(code, language, key, cancel=cancel,
+                                               on_unreachable=lambda n, _err: bridge.unreachable.emit(job, n))
+            except Cancelled:
+                return
             except ServerRefused as exc:
                 bridge.refused.emit(job, exc.status, exc.code, exc.message)
                 return
-            except Exception as exc:   # unreachable, or a bug: never a spinner forever
-                log.warning("redeeming a booking failed: %s", exc)
-                from .booking import bt
-                bridge.refused.emit(job, 0, "unreachable", bt(language, "unreachable"))
+            except Exception as exc:   # a bug must not leave the visitor on a spinner forever
+                log.exception("redeeming a booking failed")
+                bridge.refused.emit(job, 0, "error", str(exc))
                 return
             bridge.issued.emit(job, ticket)
             outcome = print_and_report(self.printer, self.reporter, ticket, language,

@@ -4,7 +4,8 @@ and presses Enter) and gets her ticket, printed as any other.
 
 The code goes to POST /api/v1/tickets {"booking_code"} on a worker thread; a ticket comes back through
 the kiosk's usual issued/printed path, a refusal (used, another day's, too early, unknown) through its
-error screen with the server's words, which say what to do.
+error screen with the server's words, which say what to do. An unreachable server is retried with
+the same idempotency key behind the "trying again" screen, as a walk-in's tap is.
 """
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ from .screens import button, label
 TEXTS = {
     "id": {"entry": "Sudah daftar online?", "title": "Saya sudah mendaftar online",
            "hint": "Ketik kode pendaftaran Anda (contoh: K7QM-3XPD) atau pindai kode QR-nya.",
-           "ok": "Ambil tiket", "back": "Kembali", "erase": "Hapus", "empty": "Ketik kodenya dulu.",
-           "unreachable": "Server tidak dapat dihubungi. Coba lagi sebentar lagi, atau tanyakan petugas."},
+           "ok": "Ambil tiket", "back": "Kembali", "erase": "Hapus", "empty": "Ketik kodenya dulu."},
     "en": {"entry": "Booked online?", "title": "I booked online",
            "hint": "Type your booking code (for example K7QM-3XPD) or scan its QR code.",
-           "ok": "Get my ticket", "back": "Back", "erase": "Erase", "empty": "Type the code first.",
-           "unreachable": "The server cannot be reached. Please try again shortly, or ask an officer."},
+           "ok": "Get my ticket", "back": "Back", "erase": "Erase", "empty": "Type the code first."},
 }
 KEYS = "ACDEFGHJKMNPQRTUVWXY34679"   # the booking codes' alphabet: no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B)
 

@@ -47,6 +47,25 @@ def retry_delay(attempt: int) -> float:
     return RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S) - 1)]
 
 
+def _retrying(attempt_once: Callable[[], dict], what: str, cancel: threading.Event | None,
+              on_unreachable: Callable[[int, str], None] | None) -> dict:
+    """Call `attempt_once` until the server answers; a refusal is raised at once, never retried."""
+    cancel = cancel or threading.Event()
+    attempt = 0
+    while True:
+        if cancel.is_set():
+            raise Cancelled()
+        try:
+            return attempt_once()
+        except ServerUnreachable as exc:
+            log.warning("%s (attempt %d): %s", what, attempt + 1, exc)
+            if on_unreachable:
+                on_unreachable(attempt + 1, str(exc))
+            if cancel.wait(retry_delay(attempt)):
+                raise Cancelled() from None
+            attempt += 1
+
+
 class ServerClient:
     """HTTP calls to the server's /api/v1, authenticated with the kiosk token."""
 
@@ -104,26 +123,20 @@ class ServerClient:
 
         Returns the ticket; raises ServerRefused (closed, quota, bad token) or Cancelled when `cancel`
         is set. `on_unreachable(attempt, error)` is called after each failed attempt."""
-        cancel = cancel or threading.Event()
-        attempt = 0
-        while True:
-            if cancel.is_set():
-                raise Cancelled()
-            try:
-                return self.try_issue_ticket(service, priority, language, idempotency_key)
-            except ServerUnreachable as exc:
-                log.warning("issuing ticket (attempt %d): %s", attempt + 1, exc)
-                if on_unreachable:
-                    on_unreachable(attempt + 1, str(exc))
-                if cancel.wait(retry_delay(attempt)):
-                    raise Cancelled() from None
-                attempt += 1
+        return _retrying(lambda: self.try_issue_ticket(service, priority, language, idempotency_key),
+                         "issuing ticket", cancel, on_unreachable)
 
-    def redeem_booking(self, code: str, language: str) -> dict:
-        """A visit booked online: the typed (or scanned) code for a ticket. Raises ServerRefused with
+    def redeem_booking(self, code: str, language: str, idempotency_key: str,
+                       cancel: threading.Event | None = None,
+                       on_unreachable: Callable[[int, str], None] | None = None) -> dict:
+        """A visit booked online: the typed (or scanned) code for a ticket, retried with the SAME key
+        while the server cannot be reached, as walk-ins are (the server answers a repeated key with the
+        ticket it issued, so a lost answer never turns into "already used"). Raises ServerRefused with
         the server's words in the visitor's language (a used code, another day's, an unknown one)."""
-        return self._request("POST", "/api/v1/tickets", json={"booking_code": code, "language": language},
-                             headers={"Accept-Language": language})
+        return _retrying(lambda: self._request(
+            "POST", "/api/v1/tickets", headers={"Accept-Language": language},
+            json={"booking_code": code, "language": language, "idempotency_key": idempotency_key}),
+            "redeeming booking", cancel, on_unreachable)
 
     def report_printed(self, ticket_id: int, printed: bool, detail: str = "") -> dict:
         return self._request("POST", f"/api/v1/tickets/{ticket_id}/printed",

@@ -96,8 +96,24 @@ def create_booking(client: ApiClient, service_code, date, window_start, window_e
     return booking
 
 
-def redeem(kiosk: Kiosk, typed_code, language: str = "id") -> Ticket:
-    """The visitor at the kiosk with her booking code: a ticket for the booked service."""
+def _replayed(kiosk: Kiosk, idempotency_key, code: str) -> Ticket | None:
+    """The ticket this kiosk got earlier for this key: the same booking's (a retry after a lost answer),
+    or a refusal if the key was used for something else."""
+    if not idempotency_key:
+        return None
+    earlier = Ticket.get_or_none((Ticket.kiosk == kiosk) & (Ticket.idempotency_key == idempotency_key))
+    if earlier is None:
+        return None
+    if not Booking.select().where((Booking.ticket == earlier) & (Booking.code == code)).exists():
+        raise Conflict(f"idempotency_key {idempotency_key!r} was used for another ticket",
+                       code="idempotency_mismatch")
+    return earlier
+
+
+def redeem(kiosk: Kiosk, typed_code, language: str = "id", idempotency_key=None) -> tuple[Ticket, bool]:
+    """The visitor at the kiosk with her booking code: a ticket for the booked service. Returns
+    (ticket, created): as for walk-ins, a repeated idempotency key from the same kiosk returns the ticket
+    it got the first time (its answer was lost) instead of meeting "already used"."""
     from intranet_server.actions import queue as queue_actions
     from intranet_server.reads import queue as queue_reads
     from intranet_server.rules.queue import business_day
@@ -106,12 +122,21 @@ def redeem(kiosk: Kiosk, typed_code, language: str = "id") -> Ticket:
         raise Invalid("a booking code has 8 letters and digits, like K7QM-3XPD", code="booking_unknown")
     if language not in ("id", "en"):
         raise Invalid("'language' must be \"id\" or \"en\"")
+    if idempotency_key is not None and (not isinstance(idempotency_key, str)
+                                        or not 8 <= len(idempotency_key) <= 64):
+        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
     try:
         with database.atomic():
+            earlier = _replayed(kiosk, idempotency_key, code)
+            if earlier is not None:
+                return earlier, False
             booking = Booking.get_or_none(Booking.code == code)
             if booking is None:
                 raise NotFound(f"no booking {show_code(code)}", code="booking_unknown")
             booking = locked(Booking, booking.id)
+            earlier = _replayed(kiosk, idempotency_key, code)   # a retry that waited for the first one's lock
+            if earlier is not None:
+                return earlier, False
             if booking.cancelled_at is not None:
                 raise Conflict(f"booking {show_code(code)} was cancelled", code="booking_cancelled")
             if booking.redeemed_at is not None:
@@ -134,13 +159,18 @@ def redeem(kiosk: Kiosk, typed_code, language: str = "id") -> Ticket:
             if closed:
                 raise Conflict(closed, code="service_closed")
             ticket = queue_actions._issue(
-                kiosk, service, booking.priority, None, language, now, business_day(now, actions.office.timezone),
+                kiosk, service, booking.priority, idempotency_key, language, now,
+                business_day(now, actions.office.timezone),
                 arrived_at=booked_arrival(booking.day, start, local).astimezone(dt.timezone.utc), booked=True)
             booking.ticket, booking.redeemed_at = ticket, now
             booking.save()
             audit(f"kiosk:{kiosk.name}", "booking.redeem", "booking", booking.id, ticket=ticket.number)
-            return ticket
+            return ticket, True
     except IntegrityError:   # the same code redeemed twice at once (PostgreSQL): the other one won
+        with database.atomic():
+            earlier = _replayed(kiosk, idempotency_key, code)
+        if earlier is not None:
+            return earlier, False
         raise Conflict(f"booking {show_code(code)} was already used", code="booking_used") from None
 
 

@@ -35,7 +35,8 @@ def display():
 @api.post("/tickets")
 @doc(summary="Issue a queue ticket (kiosk)", tags=["lobby"], body=IssueTicket, response=IssuedTicket, status=201,
      auth="kiosk", description="A repeated idempotency_key from the same kiosk answers 200 with the ticket "
-                               "issued the first time instead of issuing another.",
+                               "issued the first time instead of issuing another (a booking's too: the "
+                               "retry of a redemption whose answer was lost gets its ticket, not 409).",
      extra_responses={"200": {"description": "the ticket issued earlier for this idempotency key",
                               "content": {"application/json": {"schema": {
                                   "$ref": "#/components/schemas/IssuedTicket"}}}}})
@@ -44,8 +45,8 @@ def issue_ticket():
     data = parse(IssueTicket, body())
     if data.booking_code is not None:   # a visit booked online, redeemed at the kiosk
         from intranet_server.actions import bookings
-        ticket = bookings.redeem(kiosk, data.booking_code, data.language)
-        return jsonify(queue_reads.ticket_for_visitor(ticket)), 201
+        ticket, created = bookings.redeem(kiosk, data.booking_code, data.language, data.idempotency_key)
+        return jsonify(queue_reads.ticket_for_visitor(ticket)), (201 if created else 200)
     ticket, created = queue.issue_ticket(kiosk, data.service, data.priority, data.idempotency_key, data.language)
     return jsonify(queue_reads.ticket_for_visitor(ticket)), (201 if created else 200)
 

@@ -1,6 +1,7 @@
 """A visit booked online, redeemed at the offscreen kiosk against a real server: the code typed on the
 kiosk's keys, and a USB scanner's keystrokes (the QR payload and Enter); a used, another day's and an
-unknown code each get a screen that says what to do."""
+unknown code each get a screen that says what to do; a redemption whose answer was lost, or that met a
+server down, is retried with the same idempotency key and gives exactly one ticket."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kiosk.client import ServerClient
 from tests.kiosk.conftest import kiosk, kiosk_settings, kiosk_token, printer_dir  # noqa: F401  (fixtures)
+from tests.kiosk.test_kiosk_client import AnswerDroppingProxy
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 15_000
@@ -88,3 +91,42 @@ def test_a_booked_visitor_gets_her_ticket_and_bad_codes_say_what_to_do(qtbot, ki
     qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.error, timeout=WAIT_MS)
     assert "tidak ditemukan" in kiosk.error.message.text() + kiosk.error.title.text()
     shots(kiosk, "unknown")
+
+
+def booked_tickets(live_server) -> list[dict]:
+    return [t for t in live_server.login("p0-03").get(live_server.url + "/api/v1/booth", timeout=10)
+            .json()["waiting"] if t["booked"]]
+
+
+def test_a_redemption_whose_answer_was_lost_is_retried_for_the_same_ticket(live_server):
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    booking = book(live_server, today)
+    proxy = AnswerDroppingProxy(live_server.port, drop=2)
+    try:
+        failures = []
+        ticket = ServerClient(proxy.url, live_server.kiosk_token("proxy-kiosk")).redeem_booking(
+            booking["code"], "id", "booking-tap-0001", on_unreachable=lambda n, _err: failures.append(n))
+    finally:
+        proxy.close()
+    assert failures == [1, 2]                   # two answers lost; the third attempt got the ticket
+    assert ticket["booked"] is True
+    assert [t["number"] for t in booked_tickets(live_server)] == [ticket["number"]]
+
+
+def test_the_kiosk_retries_a_redemption_until_the_server_is_back(qtbot, kiosk, live_server, printer_dir, shots):  # noqa: F811
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    booking = book(live_server, today)
+    live_server.stop()
+    screen = kiosk.booking
+    tap(qtbot, screen.entry)
+    qtbot.keyClicks(screen.code, booking["qr"])
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.error, timeout=WAIT_MS)
+    assert kiosk.error.kind == "unreachable"
+    qtbot.waitUntil(lambda: kiosk.error.state[1] >= 2, timeout=WAIT_MS)   # it keeps trying by itself
+    shots(kiosk, "unreachable")
+
+    live_server.start()                                                   # same port, same database
+    qtbot.waitUntil(lambda: kiosk.current_screen() is kiosk.ticket, timeout=30_000)
+    tickets = booked_tickets(live_server)
+    assert len(tickets) == 1 and len(list(printer_dir.glob("*.bin"))) == 1      # one ticket, printed once

@@ -132,3 +132,31 @@ def test_the_window_rule():
     assert redemption_problem(day, start, end, local(10, 0, 25), early, grace) == ("booking_other_day", "2026-11-24")
     assert booked_arrival(day, start, local(10, 40)) == local(10, 0)
     assert booked_arrival(day, start, local(9, 45)) == local(9, 45)
+
+
+def test_a_redemption_retried_with_its_key_gets_the_same_ticket_not_already_used(app, booker, kiosk_token):
+    """The kiosk's answer was lost: the retry with the same idempotency key answers 200 with the ticket
+    issued the first time (as walk-ins do); another kiosk's, or a key without it, still meets "used"."""
+    api = app.test_client()
+    at(2026, 11, 23, 15, 0)
+    code = book(api, booker).get_json()["code"]
+    at(2026, 11, 24, 10, 5)
+
+    def send(key, token=kiosk_token, booking_code=code):
+        return api.post("/api/v1/tickets", headers=bearer(token),
+                        json={"booking_code": booking_code, "idempotency_key": key})
+    first = send("kiosk-tap-0001")
+    assert first.status_code == 201, first.get_json()
+    again = send("kiosk-tap-0001")
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    assert Ticket.select().count() == 1
+    assert send("kiosk-tap-0002").get_json()["error"] == "booking_used"          # a new tap is a new request
+    from intranet_server.actions.kiosks import register_kiosk
+    other = send("kiosk-tap-0001", token=register_kiosk("lobby-2")[1])             # the key is per kiosk
+    assert other.status_code == 409 and other.get_json()["error"] == "booking_used"
+    walk_in = api.post("/api/v1/tickets", headers=bearer(kiosk_token),
+                       json={"service": "PP", "idempotency_key": "kiosk-tap-0003"}).get_json()
+    mixed = send("kiosk-tap-0003")                                                # a walk-in's key
+    assert mixed.status_code == 409 and mixed.get_json()["error"] == "idempotency_mismatch"
+    assert Ticket.select().count() == 2 and walk_in["booked"] is False
+    assert send("short").status_code == 422
