@@ -123,5 +123,16 @@ class IdempotentRequest(BaseModel):
         indexes = ((("client", "key"), True),)
 
 
+class ApplicantSms(BaseModel):
+    """The applicant's consent, recorded at the booth, to one SMS when the task from her visit is
+    completed, and the phone it goes to. Personal data, kept no longer than needed: the row is
+    deleted when the task is completed (the number then lives only in that SMS's outbox row, masked
+    once it is sent) or ends otherwise (deleted by the hourly pruning)."""
+    task = ForeignKeyField(Task, unique=True, on_delete="CASCADE")
+    phone = CharField(max_length=16)                   # international form, +62812…
+    consent_at = UTCDateTimeField()
+    consent_by = ForeignKeyField(Staff, on_delete="RESTRICT")   # the P0 who recorded it
+
+
 INTEGRATION_MODELS = [ApiClient, Webhook, IntegrationEvent, WebhookDelivery, DeliveryAttempt, Booking,
-                      IdempotentRequest]
+                      IdempotentRequest, ApplicantSms]

@@ -79,7 +79,8 @@ def login():
 
 @web.get("/booth")
 def booth():
-    return staff_page("booth.html", "p0", tz=actions.office.timezone)
+    from intranet_server import sla
+    return staff_page("booth.html", "p0", tz=actions.office.timezone, sms_enabled=sla.channel_enabled("sms"))
 
 
 @web.get("/display")

@@ -41,3 +41,15 @@ def test_the_booth_indexes_are_added_to_an_older_database(empty_database_url):
     assert db.migrate() == ["0010_flat_history"]
     with database.connection_context():
         assert index_names(database) == fresh
+
+
+def test_the_applicant_sms_table_is_added_to_an_older_database(url):
+    database = db.connect(url)
+    db.migrate()
+    with database.connection_context():
+        fresh = index_names(database), set(database.get_tables())
+        database.execute_sql('DROP TABLE "applicant_sms"')
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0012_applicant_sms'")
+    assert db.migrate() == ["0012_applicant_sms"]
+    with database.connection_context():
+        assert (index_names(database), set(database.get_tables())) == fresh

@@ -15,7 +15,7 @@ import secrets
 from urllib.parse import urlparse
 
 from db.integration_models import (
-    CLIENT_SCOPES, WEBHOOK_EVENTS, ApiClient, IntegrationEvent, Webhook, WebhookDelivery,
+    CLIENT_SCOPES, WEBHOOK_EVENTS, ApiClient, ApplicantSms, IntegrationEvent, Webhook, WebhookDelivery,
 )
 from db.models import Staff, Unit, database
 from db.passwords import hash_password, hash_token
@@ -23,7 +23,7 @@ from db.task_models import Outbox
 from intranet_server import clock
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
 from intranet_server.clock import iso
-from intranet_server.rules.integrations import TASK_EVENTS
+from intranet_server.rules.integrations import TASK_EVENTS, applicant_phone, completion_sms
 
 SECRET_PREFIX = "ptsa_c_"      # tells a client's secret from a kiosk token at a glance
 ALL_EVENTS = tuple(dict.fromkeys((*WEBHOOK_EVENTS, *(e for e, _ in TASK_EVENTS.values()))))
@@ -218,6 +218,59 @@ def alert_raised(alert, hop, alert_payload: dict) -> None:
         _emit("alert.raised", {hop.to_unit_id}, {"alert": alert_payload})
 
 
+# ---- the applicant's SMS when her task is completed ------------------------------------------
+
+APPLICANT_SMS = "applicant"              # the outbox subject that marks the applicant's SMS (not a staff alert)
+
+
+def check_applicant_sms(phone, consent) -> str | None:
+    """The booth form's SMS fields: the number in international form, or None for no SMS. A number
+    without the applicant's consent is refused: nothing is sent, or kept, without it."""
+    if consent is not True and consent not in (None, False):
+        raise Invalid("'consent' must be true or false")
+    if phone in (None, "") and not consent:
+        return None
+    if phone in (None, ""):
+        raise Invalid("an SMS needs the applicant's phone number", code="applicant_phone_invalid")
+    number = applicant_phone(phone)
+    if number is None:
+        raise Invalid(f"phone {str(phone)[:40]!r}: write it internationally, e.g. +6281234567890",
+                      code="applicant_phone_invalid")
+    if consent is not True:
+        raise Invalid("the applicant has not agreed to an SMS: tick her consent or leave the phone out",
+                      code="sms_consent_missing")
+    return number
+
+
+def record_sms_consent(task, staff, phone: str, now: dt.datetime) -> None:
+    """Inside create_task's transaction."""
+    ApplicantSms.create(task=task, phone=phone, consent_at=now, consent_by=staff)
+
+
+def applicant_sms_on_completion(task, now: dt.datetime, calendar) -> None:
+    """Inside complete's transaction: the applicant who consented gets one SMS through the outbox (never
+    lost while the gateway is down), held to the unit's opening hours like alerts; her number then
+    lives only in that outbox row."""
+    consent = ApplicantSms.get_or_none(ApplicantSms.task == task.id)
+    if consent is None:
+        return
+    from intranet_server import sla
+    from intranet_server.rules.tasks import hold_until
+    if sla.channel_enabled("sms"):
+        held = hold_until(calendar, now, sla.policy())
+        ticket = task.ticket.number if task.ticket_id else None
+        Outbox.create(channel="sms", address=consent.phone, subject=APPLICANT_SMS,
+                      body=completion_sms(task.service.name_id, ticket, task.id), status="pending",
+                      created_at=now, held_until=held, next_attempt_at=held or now)
+        from intranet_server.sla import outbox
+        database.after_commit(lambda: outbox.notify(held or now))
+    consent.delete_instance()
+
+
+def masked(phone: str) -> str:
+    return phone[:5] + "*" * max(0, len(phone) - 8) + phone[-3:]
+
+
 # ---- housekeeping -------------------------------------------------------------------------------
 
 FEED_KEEP = dt.timedelta(days=30)        # the event feed's memory; a cursor older than this has gaps
@@ -226,8 +279,11 @@ IDEMPOTENCY_KEEP = dt.timedelta(days=1)  # how long a retry with the same Idempo
 
 def prune(now: dt.datetime) -> int:
     """Called hourly (extensions._maintenance_loop): forget feed events older than FEED_KEEP whose
-    webhook deliveries are over, and Idempotency-Key answers older than IDEMPOTENCY_KEEP."""
+    webhook deliveries are over, and Idempotency-Key answers older than IDEMPOTENCY_KEEP; and the
+    applicant's phone: the consent of a task that ended (cancelled, or returned and left for
+    FEED_KEEP), and the number of her SMS once it is sent (masked) or given up on for FEED_KEEP."""
     from db.integration_models import IdempotentRequest
+    from db.task_models import Task
     waiting = (WebhookDelivery.select(WebhookDelivery.event)
                .join(Outbox, on=(WebhookDelivery.outbox == Outbox.id))
                .where(Outbox.status.in_(("pending", "sending", "unconfirmed"))))
@@ -235,4 +291,14 @@ def prune(now: dt.datetime) -> int:
         gone = (IntegrationEvent.delete().where((IntegrationEvent.created_at < now - FEED_KEEP)
                                                 & IntegrationEvent.id.not_in(waiting)).execute())
         gone += IdempotentRequest.delete().where(IdempotentRequest.created_at < now - IDEMPOTENCY_KEEP).execute()
+        ended = Task.select(Task.id).where(Task.status.in_(("done", "cancelled"))
+                                           | ((Task.status == "returned") & (Task.updated_at < now - FEED_KEEP)))
+        gone += ApplicantSms.delete().where(ApplicantSms.task.in_(ended)).execute()
+        for row in Outbox.select().where((Outbox.channel == "sms") & (Outbox.subject == APPLICANT_SMS)
+                                         & Outbox.address.startswith("+")
+                                         & ((Outbox.status == "sent")
+                                            | ((Outbox.status.in_(("failed", "cancelled")))
+                                               & (Outbox.created_at < now - FEED_KEEP)))):
+            Outbox.update(address=masked(row.address)).where(Outbox.id == row.id).execute()
+            gone += 1
     return gone

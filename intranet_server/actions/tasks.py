@@ -221,15 +221,18 @@ def _end_pause(task: Task, now: dt.datetime, book) -> None:
 
 # ---- the verbs ------------------------------------------------------------------------------
 
-def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit_code=None) -> Task:
+def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit_code=None,
+                sms_phone=None, sms_consent=False) -> Task:
     """P0: the visitor at my booth needs the back office. The task goes to the echelon-1 unit that
-    owns the ticket's service unless another echelon-1 unit is named."""
+    owns the ticket's service unless another echelon-1 unit is named. With the visitor's consent and
+    phone (`sms_phone`, `sms_consent`), she gets an SMS when the task is completed."""
     if staff.role != "p0" or staff.booth_id is None:
         raise Forbidden("only a front officer (P0) at a booth creates tasks")
     _id(ticket_id, "ticket_id")
     summary = _text(summary, "summary", SUMMARY_MAX)
     contact = _text(contact, "contact", CONTACT_MAX, required=False)
     notes = _text(notes, "notes", required=False)
+    sms_phone = integrations.check_applicant_sms(sms_phone, sms_consent)
     with database.atomic():
         ticket = Ticket.get_or_none(Ticket.id == ticket_id)
         if ticket is None:
@@ -257,8 +260,10 @@ def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit
         _send(task, "send", staff, "p1", to_unit=unit, now=now, book=book)
         if notes:
             _say(task, staff, "note", notes)
+        if sms_phone:
+            integrations.record_sms_consent(task, staff, sms_phone, now)
         return _save(task, staff.username, "create", now, ticket=ticket.number, unit=unit.code,
-                     service=service.code)
+                     service=service.code, sms_on_completion=bool(sms_phone))   # never the number
 
 
 def claim(staff: Staff, task_id) -> Task:
@@ -375,6 +380,7 @@ def complete(staff: Staff, task_id, result) -> Task:
         task.working_s = max(0, working_seconds(calendar, task.created_at, now) - task.paused_s)
         hop = _send(task, "result", staff, "p0", now=now, book=book)
         _say(task, staff, "result", result, hop)
+        integrations.applicant_sms_on_completion(task, now, calendar)
         return _save(task, staff.username, "complete", now, working_s=task.working_s,
                      in_time=task.completion_due_at is None or now <= task.completion_due_at)
 

@@ -54,7 +54,8 @@ def list_tasks():
 def create_task():
     staff = current_staff("p0")
     data = parse(CreateTask, body())
-    task = actions.create_task(staff, data.ticket_id, data.summary, data.contact, data.notes, data.unit)
+    task = actions.create_task(staff, data.ticket_id, data.summary, data.contact, data.notes, data.unit,
+                               data.sms.phone if data.sms else None, data.sms.consent if data.sms else False)
     return _answer(task, 201)
 
 

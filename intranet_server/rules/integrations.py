@@ -21,6 +21,33 @@ TASK_EVENTS = {
 }
 
 
+INTERNATIONAL_PHONE = re.compile(r"^\+[1-9]\d{7,14}$")   # as staff phones (actions/staff.py)
+
+
+def applicant_phone(text) -> str | None:
+    """The applicant's mobile number in international form (+62812…), read as an officer types it:
+    spaces, dashes and brackets ignored, a leading 0 or 62 taken as Indonesia's; None if not a number."""
+    if not isinstance(text, str):
+        return None
+    digits = re.sub(r"[\s\-().]", "", text)
+    if digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    elif digits.startswith("62"):
+        digits = "+" + digits
+    return digits if INTERNATIONAL_PHONE.match(digits) else None
+
+
+def completion_sms(service_name: str, ticket_number: str | None, task_id: int) -> str:
+    """The applicant's SMS when the task from her visit is completed: Bahasa Indonesia, one SMS
+    (160 characters), no result or personal data in it (a phone can be read by others)."""
+    ticket = f", tiket {ticket_number}" if ticket_number else ""
+    head = "PTSA Kemnaker: permohonan Anda ("
+    tail = f"{ticket}) sudah selesai diproses. Silakan hubungi PTSA dengan nomor tugas #{task_id}."
+    room = 160 - len(head) - len(tail)
+    name = service_name if len(service_name) <= room else service_name[:max(0, room - 1)].rstrip() + "…"
+    return head + name + tail
+
+
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The X-PTSA-Signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()

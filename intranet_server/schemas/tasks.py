@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.common import NO_NUL, Code, Id, LongText, Names, Username, list_of
@@ -21,12 +21,20 @@ OutboxStatus = Literal["pending", "sending", "unconfirmed", "sent", "failed", "c
 
 REQUIRED_LATER = "required; its absence is refused after the permission check (403 before 422)"
 
+class ApplicantSmsConsent(Body):
+    """The visitor agrees, at the booth, to one SMS when the task from her visit is completed."""
+    phone: str = Field(max_length=32, pattern=NO_NUL, examples=["+6281234567890"],
+                       description="her mobile number, international form (0812… is read as +62812…)")
+    consent: StrictBool = Field(description="she agreed; without it no SMS is sent and no number kept")
+
+
 class CreateTask(Body):
     ticket_id: Id
     summary: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
     contact: str | None = Field(default=None, max_length=120, pattern=NO_NUL)
     notes: LongText | None = None
     unit: Code | None = Field(default=None, examples=["PHIJSK"], description="another echelon-1 unit")
+    sms: ApplicantSmsConsent | None = Field(default=None, description="an SMS to the applicant on completion")
 
 
 class NoBody(Body):

@@ -244,14 +244,25 @@
     send.disabled = true;                // one click, one task
     showError("");
     try {
-      const task = await api("POST", "/api/v1/tasks", {
+      const body = {
         ticket_id: visitor.id,
         summary: document.getElementById("task-summary").value,
         contact: document.getElementById("task-contact").value,
         notes: document.getElementById("task-notes").value,
         unit: document.getElementById("task-unit").value,
+      };
+      const smsPhone = document.getElementById("task-sms-phone");
+      const smsConsent = document.getElementById("task-sms-consent");
+      if (smsPhone && (smsPhone.value.trim() || smsConsent.checked)) {
+        // the server refuses a number without consent, so nothing is kept that she did not agree to
+        body.sms = { phone: smsPhone.value.trim(), consent: smsConsent.checked };
+      }
+      const task = await api("POST", "/api/v1/tasks", body);
+      ["task-summary", "task-contact", "task-notes", "task-sms-phone"].forEach((id) => {
+        const field = document.getElementById(id);
+        if (field) field.value = "";
       });
-      ["task-summary", "task-contact", "task-notes"].forEach((id) => { document.getElementById(id).value = ""; });
+      if (smsConsent) smsConsent.checked = false;
       const sent = document.getElementById("task-sent");
       sent.textContent = `${t("task_sent_ok")}: #${task.id} → ${task.unit.code} · ${t("task_deadline")} ${T.time(task.due_at)}`;
       sent.hidden = false;
