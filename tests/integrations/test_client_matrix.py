@@ -39,7 +39,7 @@ def test_a_client_is_refused_outside_its_routes_its_unit_and_its_scopes(world): 
         body = BODIES[op](params) if op in BODIES else {}
         kwargs = {"json": body} if method in ("POST", "PUT", "PATCH") else {}
 
-        def call(secret):
+        def call(secret, rule=rule, method=method, kwargs=kwargs):
             headers = bearer(secret) if secret else {}
             answer = app.test_client().open(_url(rule, params), method=method, headers=headers, **kwargs)
             data = answer.get_json(silent=True)
