@@ -23,7 +23,7 @@ from db.task_models import Outbox
 from intranet_server import clock
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
 from intranet_server.clock import iso
-from intranet_server.rules.integrations import TASK_EVENTS, applicant_phone, completion_sms
+from intranet_server.rules.integrations import APPLICANT_SMS, TASK_EVENTS, applicant_phone, completion_sms, masked
 
 SECRET_PREFIX = "ptsa_c_"      # tells a client's secret from a kiosk token at a glance
 ALL_EVENTS = tuple(dict.fromkeys((*WEBHOOK_EVENTS, *(e for e, _ in TASK_EVENTS.values()))))
@@ -220,9 +220,6 @@ def alert_raised(alert, hop, alert_payload: dict) -> None:
 
 # ---- the applicant's SMS when her task is completed ------------------------------------------
 
-APPLICANT_SMS = "applicant"              # the outbox subject that marks the applicant's SMS (not a staff alert)
-
-
 def check_applicant_sms(phone, consent) -> str | None:
     """The booth form's SMS fields: the number in international form, or None for no SMS. A number
     without the applicant's consent is refused: nothing is sent, or kept, without it."""
@@ -265,10 +262,6 @@ def applicant_sms_on_completion(task, now: dt.datetime, calendar) -> None:
         from intranet_server.sla import outbox
         database.after_commit(lambda: outbox.notify(held or now))
     consent.delete_instance()
-
-
-def masked(phone: str) -> str:
-    return phone[:5] + "*" * max(0, len(phone) - 8) + phone[-3:]
 
 
 # ---- housekeeping -------------------------------------------------------------------------------

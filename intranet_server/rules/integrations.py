@@ -37,6 +37,14 @@ def applicant_phone(text) -> str | None:
     return digits if INTERNATIONAL_PHONE.match(digits) else None
 
 
+APPLICANT_SMS = "applicant"   # the outbox subject of the applicant's SMS (a staff alert's SMS has none)
+
+
+def masked(phone: str) -> str:
+    """An applicant's number where it need not be read in full (logs, the outbox once sent)."""
+    return phone[:5] + "*" * max(0, len(phone) - 8) + phone[-3:]
+
+
 def completion_sms(service_name: str, ticket_number: str | None, task_id: int) -> str:
     """The applicant's SMS when the task from her visit is completed: Bahasa Indonesia, one SMS
     (160 characters), no result or personal data in it (a phone can be read by others)."""

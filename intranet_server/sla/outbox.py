@@ -21,6 +21,7 @@ from db.models import database
 from db.task_models import Outbox
 from intranet_server import clock, sla
 from intranet_server.rules.durations import parse_duration
+from intranet_server.rules.integrations import APPLICANT_SMS, masked
 from intranet_server.sla import mail, sms, webhooks
 from intranet_server.sla.engine import Loop
 
@@ -105,15 +106,17 @@ def deliver_due(now: dt.datetime | None = None) -> list[Outbox]:
         batch = _claim(now)
         for row in batch:
             unconfirmed = False
+            # an applicant's number is personal data: not in full in the logs
+            to = masked(row.address) if row.subject == APPLICANT_SMS else row.address
             try:
                 send[row.channel](row)
                 error = None
             except mail.Unconfirmed as exc:
                 error, unconfirmed = f"unconfirmed: {exc}", True
-                log.warning("outbox %s #%d to %s: %s", row.channel, row.id, row.address, error)
+                log.warning("outbox %s #%d to %s: %s", row.channel, row.id, to, error)
             except Exception as exc:   # noqa: BLE001 - any failure: keep the row, try again later
                 error = f"{type(exc).__name__}: {exc}"
-                log.warning("outbox %s #%d to %s failed (attempt %d): %s", row.channel, row.id, row.address,
+                log.warning("outbox %s #%d to %s failed (attempt %d): %s", row.channel, row.id, to,
                             row.attempts, error)
             _finish(row, error, unconfirmed)
             tried.append(row)

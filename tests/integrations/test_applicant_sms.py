@@ -53,7 +53,7 @@ def complete(task_id: int):
     actions.complete(p1, task_id, "PP disahkan")
 
 
-def test_with_consent_one_sms_in_bahasa_indonesia_even_after_the_gateway_was_down(app, client, sms_on):
+def test_with_consent_one_sms_in_bahasa_indonesia_even_after_the_gateway_was_down(app, client, sms_on, caplog):
     gateway = sms_on
     made = create(client, sms={"phone": "0812-3456-7890", "consent": True})
     assert made.status_code == 201, made.get_json()
@@ -76,6 +76,7 @@ def test_with_consent_one_sms_in_bahasa_indonesia_even_after_the_gateway_was_dow
     outbox.deliver_due(clock.now())
     row = Outbox.get(Outbox.subject == integrations.APPLICANT_SMS)
     assert row.status == "pending" and row.attempts == 1 and gateway.received() == []
+    assert "+6281******890" in caplog.text and "34567890" not in caplog.text     # not in full in the log
 
     gateway.status = 200
     clock.advance(dt.timedelta(minutes=2))
