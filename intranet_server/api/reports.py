@@ -10,8 +10,8 @@ from intranet_server.reads import reports
 from intranet_server.reports import exports
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.reports import (
-    DrillDown, DrillQuery, MonthlyQuery, TaskReport, TaskReportQuery, TodayTiles, Trend, TrendQuery, VisitorReport,
-    VisitorReportQuery,
+    DrillDown, DrillQuery, MonthlyQuery, TaskReportAnswer, TaskReportQuery, TodayTiles, Trend, TrendQuery,
+    VisitorReport, VisitorReportQuery,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,7 +41,7 @@ def _tasks(q):
 
 @api.get("/reports/tasks")
 @doc(summary="Task KPIs per unit (echelon-1 rows with their rollup), or per service/officer with by=",
-     tags=["reports"], query=TaskReportQuery, response=TaskReport)
+     tags=["reports"], query=TaskReportQuery, response=TaskReportAnswer)
 def task_report():
     return jsonify(_tasks(_query(TaskReportQuery))[1])
 

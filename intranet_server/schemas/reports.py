@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, create_model
+from typing import Literal
+
+from pydantic import Field, RootModel, create_model
 
 from intranet_server.schemas import Body, Out
 
@@ -110,6 +112,24 @@ class TaskReport(Out):
     service: str | None
     officer: str | None
     units: list[TaskUnitRow]
+
+
+class TaskBreakdownRow(TaskFigures):
+    code: str                                      # the service's code, or the officer's username
+    name: str
+    name_en: str | None = None
+
+
+class TaskBreakdown(Out):
+    """`by=service` or `by=officer`: the same figures per service or per officer, over the units in view."""
+    from_: str = Field(alias="from")
+    to: str
+    by: Literal["service", "officer"]
+    rows: list[TaskBreakdownRow]
+
+
+class TaskReportAnswer(RootModel[TaskReport | TaskBreakdown]):
+    """The task report: a row per unit, or with `by=` a row per service or officer."""
 
 
 # ---- the other answers --------------------------------------------------------------------

@@ -100,3 +100,19 @@ def test_a_client_reads_no_report_outside_its_unit_or_scopes(app, admin):
     assert refused.status_code == 403 and refused.get_json()["error"] == "missing_scope"
     today = api.get("/api/v1/reports/today", headers=bearer(reader))
     assert today.status_code == 403
+
+
+def test_the_per_officer_table_keeps_the_contract_and_names_the_client(app, admin):
+    """`by=officer` answers its documented shape (it broke the declared TaskReport model: a 500 under
+    the contract checks), and the client's row stands beside the officers'."""
+    secret = register(admin, scopes=("tasks:read", "tasks:work", "reports:read"))["secret"]
+    api = app.test_client()
+    task = forwarded_task()
+    for verb, body in (("claim", None), ("complete", {"result": "selesai"})):
+        assert api.post(f"/api/v1/tasks/{task.id}/{verb}", json=body, headers=bearer(secret)).status_code == 200
+    answer = api.get(f"/api/v1/reports/tasks?{DAY}&unit=PHIJSK-PK&by=officer", headers=bearer(secret))
+    assert answer.status_code == 200, answer.get_json()
+    rows = {r["code"]: r for r in answer.get_json()["rows"]}
+    assert answer.get_json()["by"] == "officer" and rows["api:persyaratan-app"]["completed"] == 1
+    schema = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert "TaskBreakdown" in schema["components"]["schemas"]          # documented for integrators
