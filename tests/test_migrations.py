@@ -43,8 +43,8 @@ def test_the_booth_indexes_are_added_to_an_older_database(empty_database_url):
         assert index_names(database) == fresh
 
 
-def test_the_applicant_sms_table_is_added_to_an_older_database(url):
-    database = db.connect(url)
+def test_the_applicant_sms_table_is_added_to_an_older_database(empty_database_url):
+    database = db.connect(empty_database_url)
     db.migrate()
     with database.connection_context():
         fresh = index_names(database), set(database.get_tables())
