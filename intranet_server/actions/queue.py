@@ -9,7 +9,7 @@ from intranet_server import actions, clock
 from intranet_server.realtime import lobby
 from intranet_server.reads import queue as queue_reads
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit, bookings
-from intranet_server.realtime.events import publish
+from intranet_server.realtime.events import publish_many
 from intranet_server.rules.queue import (
     MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
     may_return_after_no_show,
@@ -34,26 +34,72 @@ def _transition(ticket: Ticket, verb: str) -> None:
 
 # ---- events ---------------------------------------------------------------------------
 
-def _announce(ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool = False,
+class _Outbox:
+    """What one queue action tells the screens: one message per room, written in bulk
+    (`publish_many`) at the end of the action's transaction.
+
+    `service:<code>` and `booth:<n>` get one `ticket` event (the last ticket changed, earlier ones
+    in `also`); the display board gets one `booth` or `call` event carrying the booth's state and
+    the summaries of the services the action changed, so it needs nothing else from this action.
+    The lobby (kiosks) gets its summaries from the coalescing publisher (realtime/lobby.py)."""
+
+    def __init__(self):
+        self.tickets: dict[str, dict[int, dict]] = {}
+        self.services: dict[int, int] = {}
+        self.booth: Booth | None = None
+        self.call: tuple[dict, bool] | None = None
+        self.extra: list[tuple[str, str, dict]] = []
+
+    def ticket(self, room: str, data: dict) -> None:
+        changed = self.tickets.setdefault(room, {})
+        changed.pop(data["id"], None)
+        changed[data["id"]] = data
+
+    def send(self) -> None:
+        messages = []
+        for room, changed in self.tickets.items():
+            *also, last = changed.values()
+            messages.append((room, "ticket", {"ticket": last, "also": also} if also else {"ticket": last}))
+        if self.booth is not None:
+            messages.append(self._display())
+        messages += self.extra
+        publish_many(messages)
+        for service_id in self.services:
+            lobby.service_changed(service_id, display=self.booth is None)
+
+    def _display(self) -> tuple[str, str, dict]:
+        booth = self.booth
+        if self.call is not None and not self.call[1]:
+            shown = self.call[0]      # a call finished the booth's other visits: the called one is shown
+        else:
+            current = queue_reads.current_at_booth(booth)
+            shown = queue_reads.ticket_dict(current[-1]) if current else None
+        summaries = [queue_reads.service_summary(s) for s in queue_reads.services_by_id(list(self.services))]
+        payload = {"booth": queue_reads.booth_dict(booth), "ticket": shown, "services": summaries}
+        if self.call is None:
+            return ("display", "booth", payload)
+        from intranet_server.rules.voice import call_clips, call_text
+        data, recall = self.call
+        payload.update(call=data, recall=recall, clips=call_clips(data["number"], str(booth.number)),
+                       text=call_text(data["number"], str(booth.number)))
+        return ("display", "call", payload)
+
+
+def _announce(out: _Outbox, ticket: Ticket, *, services: tuple[Service, ...] = (), call: bool = False,
               recall: bool = False, booth: Booth | None = None) -> None:
-    """Publish what changed: the ticket to its queue and booth, the booth board, the lobby."""
+    """Note what changed: the ticket to its queue and booth, the booth board, the lobby."""
     data = queue_reads.ticket_dict(ticket)
-    publish(f"service:{ticket.service.code}", "ticket", {"ticket": data})
+    out.ticket(f"service:{data['service']}", data)
+    for service_id in (ticket.service_id, *(s.id for s in services)):
+        out.services[service_id] = service_id
     if booth is not None:
-        publish(f"booth:{booth.number}", "ticket", {"ticket": data})
-        current = queue_reads.current_at_booth(booth)
-        shown = queue_reads.ticket_dict(current[-1]) if current else None
-        payload = {"booth": queue_reads.booth_dict(booth), "ticket": shown}
+        out.ticket(f"booth:{booth.number}", data)
+        out.booth = booth
         if call:
-            from intranet_server.rules.voice import call_clips, call_text
-            payload.update(call=data, recall=recall, clips=call_clips(ticket.number, str(booth.number)),
-                           text=call_text(ticket.number, str(booth.number)))
-        publish("display", "call" if call else "booth", payload)
+            out.call = (data, recall)
         if ticket.status == "done":
-            from intranet_server.actions.surveys import offer   # the booth's survey tablet opens
-            offer(ticket, booth)
-    for service in {s.id: s for s in (ticket.service, *services)}.values():
-        lobby.service_changed(service.id)
+            from intranet_server.actions.surveys import offer_message   # the booth's survey tablet opens
+            out.extra += offer_message(ticket, booth)
 
 
 # ---- issuing --------------------------------------------------------------------------
@@ -111,7 +157,9 @@ def _issue(kiosk: Kiosk, service: Service, priority, idempotency_key, language: 
         issued_at=now, arrived_at=arrived_at or now, booked=booked)
     audit(f"kiosk:{kiosk.name}", "ticket.issue", "ticket", ticket.id,
           number=ticket.number, service=service.code, priority=priority, booked=booked)
-    _announce(ticket)
+    out = _Outbox()
+    _announce(out, ticket)
+    out.send()
     return ticket
 
 
@@ -197,17 +245,20 @@ def call_next(staff: Staff) -> Ticket | None:
         if not service_ids:
             raise Conflict(f"{booth.label} serves no service; ask the administrator", code="no_services")
         _lock_queues(service_ids)
+        out = _Outbox()
         for done in _finish_current(booth, staff):
-            _announce(done, booth=booth)
+            _announce(out, done, booth=booth)
         candidate = choose_next(queue_reads.waiting_candidates(service_ids),
                                 queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now(),
                                 booth.priority)
         if candidate is None:
+            out.send()
             return None
         ticket = Ticket.get_by_id(candidate.id)
         _call(ticket, booth, staff)
         audit(staff.username, "ticket.call", "ticket", ticket.id, booth=booth.number, how="next")
-        _announce(ticket, booth=booth, call=True)
+        _announce(out, ticket, booth=booth, call=True)
+        out.send()
         return ticket
 
 
@@ -230,11 +281,13 @@ def call_ticket(staff: Staff, ticket_id) -> Ticket:
                            f"{int(actions.office.recall_window.total_seconds() // 60)} minutes ago; "
                            "the visitor needs a new ticket", code="recall_window_passed")
         _lock_queues([ticket.service_id])
+        out = _Outbox()
         for done in _finish_current(booth, staff):
-            _announce(done, booth=booth)
+            _announce(out, done, booth=booth)
         _call(ticket, booth, staff)
         audit(staff.username, "ticket.call", "ticket", ticket.id, booth=booth.number, how="chosen")
-        _announce(ticket, booth=booth, call=True)
+        _announce(out, ticket, booth=booth, call=True)
+        out.send()
         return ticket
 
 
@@ -246,7 +299,9 @@ def recall(staff: Staff, ticket_id) -> Ticket:
         ticket.called_at = clock.now()
         ticket.save()
         audit(staff.username, "ticket.recall", "ticket", ticket.id, booth=booth.number)
-        _announce(ticket, booth=booth, call=True, recall=True)
+        out = _Outbox()
+        _announce(out, ticket, booth=booth, call=True, recall=True)
+        out.send()
         return ticket
 
 
@@ -258,7 +313,9 @@ def _simple(verb: str, staff: Staff, ticket_id, apply) -> Ticket:
         apply(ticket)
         ticket.save()
         audit(staff.username, f"ticket.{verb}", "ticket", ticket.id, booth=booth.number, before=before)
-        _announce(ticket, booth=booth)
+        out = _Outbox()
+        _announce(out, ticket, booth=booth)
+        out.send()
         return ticket
 
 
@@ -326,8 +383,10 @@ def transfer(staff: Staff, ticket_id, service_code) -> Ticket:
         ticket.save()
         audit(staff.username, "ticket.transfer", "ticket", ticket.id, source=source.code, target=target.code,
               before=before)
-        publish(f"service:{source.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
-        _announce(ticket, services=(source,), booth=was_at)
+        out = _Outbox()
+        out.ticket(f"service:{source.code}", queue_reads.ticket_dict(ticket))
+        _announce(out, ticket, services=(source,), booth=was_at)
+        out.send()
         return ticket
 
 
@@ -339,7 +398,8 @@ def mark_printed(kiosk: Kiosk, ticket_id, printed: bool, detail: str = "") -> Ti
         ticket.print_state = "printed" if printed else "failed"
         ticket.save()
         audit(f"kiosk:{kiosk.name}", "ticket.print", "ticket", ticket.id, printed=printed, detail=detail[:200])
-        publish(f"service:{ticket.service.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
+        data = queue_reads.ticket_dict(ticket)
+        publish_many([(f"service:{data['service']}", "ticket", {"ticket": data})])
         return ticket
 
 
@@ -357,7 +417,7 @@ def request_reprint(staff: Staff, ticket_id) -> Kiosk:
         if kiosk is None or kiosk.revoked_at is not None:
             raise Conflict(f"the kiosk that issued {ticket.number} is no longer registered", code="no_kiosk")
         audit(staff.username, "ticket.reprint", "ticket", ticket.id, kiosk=kiosk.name)
-        publish(f"kiosk:{kiosk.name}", "reprint", {"ticket": queue_reads.ticket_for_visitor(ticket)})
+        publish_many([(f"kiosk:{kiosk.name}", "reprint", {"ticket": queue_reads.ticket_for_visitor(ticket)})])
         return kiosk
 
 
@@ -408,7 +468,9 @@ def undo(staff: Staff, ticket_id) -> Ticket:
         ticket.save()
         audit(staff.username, "ticket.undo", "ticket", ticket.id, undid=verb, booth=booth.number)
         ticket = Ticket.get_by_id(ticket.id)
+        out = _Outbox()
         if ticket.service_id != source.id:
-            publish(f"service:{source.code}", "ticket", {"ticket": queue_reads.ticket_dict(ticket)})
-        _announce(ticket, services=(source,), booth=ticket.booth if ticket.booth_id else booth)
+            out.ticket(f"service:{source.code}", queue_reads.ticket_dict(ticket))
+        _announce(out, ticket, services=(source,), booth=ticket.booth if ticket.booth_id else booth)
+        out.send()
         return ticket

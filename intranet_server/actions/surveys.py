@@ -81,11 +81,12 @@ def offer_dict(ticket: Ticket) -> dict:
             "language": ticket.language, "finished_at": clock.iso(ticket.finished_at)}
 
 
-def offer(ticket: Ticket, booth: Booth) -> None:
-    """Called by the queue inside the transaction that finishes a served visit: the booth's tablet
-    opens the survey for that ticket once the finish is committed."""
+def offer_message(ticket: Ticket, booth: Booth) -> list[tuple[str, str, dict]]:
+    """What the queue publishes (with its other messages) in the transaction that finishes a served
+    visit: the booth's tablet opens the survey for that ticket once the finish is committed."""
     if ticket.status == "done" and ticket.outcome == "served":
-        publish(survey_room(booth.number), "offer", {"offer": offer_dict(ticket)})
+        return [(survey_room(booth.number), "offer", {"offer": offer_dict(ticket)})]
+    return []
 
 
 # ---- answering ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
 from intranet_server import clock, sla
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
 from intranet_server.actions import integrations
-from intranet_server.realtime.events import publish
+from intranet_server.realtime.events import publish_many
 from intranet_server.clock import iso
 from intranet_server.rules.calendar import CalendarError
 from intranet_server.rules.tasks import (
@@ -191,8 +191,7 @@ def _announce(task: Task, change: str, actor: str | None = None) -> None:
     data = task_reads.task_dict(task, look)
     message = {"task": data, "change": change, "by": actor, "now": iso(clock.now())}
     involved = _involved_units(task)
-    for room in scope.task_event_rooms(task, involved, look):
-        publish(room, "task", message)
+    publish_many([(room, "task", message) for room in scope.task_event_rooms(task, involved, look)])
     integrations.task_changed(task, change, involved, data)   # the units' own systems hear it too
 
 

@@ -17,13 +17,23 @@ ACTIVE = ("called", "serving")
 
 
 
+def _service_row(service_id: int) -> Service:
+    """A service by id, cached briefly: every ticket payload names its service (no query per ticket)."""
+    return cache.services.get(("id", service_id), lambda: Service.get_by_id(service_id))
+
+
+def _booth_row(booth_id: int) -> Booth:
+    return cache.services.get(("booth", booth_id), lambda: Booth.get_by_id(booth_id))
+
+
 def ticket_dict(t: Ticket) -> dict:
+    service = _service_row(t.service_id)
     return {
         "id": t.id,
         "number": t.number,
-        "service": t.service.code,
-        "service_name": {"id": t.service.name_id, "en": t.service.name_en},
-        "issued_for": t.issued_for.code,
+        "service": service.code,
+        "service_name": {"id": service.name_id, "en": service.name_en},
+        "issued_for": _service_row(t.issued_for_id).code,
         "priority": t.priority,
         "status": t.status,
         "outcome": t.outcome,
@@ -35,7 +45,7 @@ def ticket_dict(t: Ticket) -> dict:
         "finished_at": iso(t.finished_at),
         "no_show_at": iso(t.no_show_at),
         "parked_at": iso(t.parked_at),
-        "booth": booth_dict(t.booth) if t.booth_id else None,
+        "booth": booth_dict(_booth_row(t.booth_id)) if t.booth_id else None,
         "recall_count": t.recall_count,
         "print_state": t.print_state,
         "language": t.language,
@@ -252,6 +262,7 @@ def display_state(limit: int = 10) -> dict:
                    for b in Booth.select().where(Booth.active == True).order_by(Booth.number)],  # noqa: E712
         "recent": [ticket_dict(t) for t in latest],
         "waiting_total": sum(waiting.values()),
+        "services": services_summary(),   # the board reads the `display` room only
     }
 
 

@@ -11,6 +11,8 @@ import logging
 import os
 from typing import Callable
 
+from peewee import EXCLUDED
+
 from db.models import RoomEvent, RoomSeq, database
 from intranet_server import clock
 
@@ -27,26 +29,49 @@ def set_emitter(emitter: Emitter | None) -> None:
     _emitter = emitter
 
 
-def _next_seq(room: str) -> int:
-    cursor = (RoomSeq.insert(room=room, value=1)
-              .on_conflict(conflict_target=[RoomSeq.room], update={RoomSeq.value: RoomSeq.value + 1})
-              .returning(RoomSeq.value)
+def _next_seqs(counts: dict[str, int]) -> dict[str, int]:
+    """Take `counts[room]` numbers in each room at once: one multi-row upsert (SQLite >= 3.35,
+    PostgreSQL), rooms in name order so two transactions lock their counter rows in the same order.
+    Returns each room's last number taken."""
+    rows = [{"room": room, "value": counts[room]} for room in sorted(counts)]
+    cursor = (RoomSeq.insert_many(rows)
+              .on_conflict(conflict_target=[RoomSeq.room], update={RoomSeq.value: RoomSeq.value + EXCLUDED.value})
+              .returning(RoomSeq.room, RoomSeq.value)
+              .tuples()
               .execute())
-    return list(cursor)[0].value
+    return dict(cursor)
 
 
 def publish(room: str, event: str, payload: dict) -> None:
+    publish_many([(room, event, payload)])
+
+
+def publish_many(messages: list[tuple[str, str, dict]]) -> None:
+    """Publish (room, event, payload) messages of one action: two statements for all of them (the
+    rooms' numbers, then the event rows in bulk), emitted in this order after the commit."""
     if database.transaction_depth() == 0:
         raise RuntimeError("publish() belongs inside an action's transaction")
-    seq = _next_seq(room)
-    message = dict(payload, room=room, seq=seq)
-    if os.environ.get("PTSA_VALIDATE_EVENTS") == "1":
-        from intranet_server.schemas.events import validate_event
-        # the test suite's contract check: a payload that drifts from its model (schemas/events.py)
-        # raises here, the action's transaction rolls back and the test that emitted it fails
-        validate_event(event, message)
-    RoomEvent.create(room=room, seq=seq, event=event, payload=message, created_at=clock.now())
-    database.after_commit(lambda: _send(event, message, room))
+    if not messages:
+        return
+    counts: dict[str, int] = {}
+    for room, _event, _payload in messages:
+        counts[room] = counts.get(room, 0) + 1
+    last = _next_seqs(counts)
+    taken = {room: last[room] - n for room, n in counts.items()}
+    validate = os.environ.get("PTSA_VALIDATE_EVENTS") == "1"
+    now, rows, out = clock.now(), [], []
+    for room, event, payload in messages:
+        taken[room] += 1
+        message = dict(payload, room=room, seq=taken[room])
+        if validate:
+            from intranet_server.schemas.events import validate_event
+            # the test suite's contract check: a payload that drifts from its model (schemas/events.py)
+            # raises here, the action's transaction rolls back and the test that emitted it fails
+            validate_event(event, message)
+        rows.append({"room": room, "seq": message["seq"], "event": event, "payload": message, "created_at": now})
+        out.append((event, message, room))
+    RoomEvent.insert_many(rows).execute()
+    database.after_commit(lambda: [_send(*sent) for sent in out])
 
 
 def _send(event: str, message: dict, room: str) -> None:

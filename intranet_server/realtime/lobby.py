@@ -5,6 +5,10 @@ calling a ticket only marks its service as changed, after the commit; a backgrou
 publishes one fresh summary per changed service, at most every `interval` seconds. Under a
 burst of 300 tickets a second the kiosks get a few summaries a second, not 300.
 Without the background task (the Flask test client, the CLI) summaries go out at once.
+
+The display board reads the `display` room only. An action that already sent the board its own
+message with the summaries it changed (a call, a finish: actions/queue.py) marks its services for
+the lobby only; the others (issuing a ticket, a catalog edit) also get the summary in `display`.
 """
 from __future__ import annotations
 
@@ -13,23 +17,24 @@ import threading
 
 from db.models import database
 from intranet_server.reads import queue as queue_reads
-from intranet_server.realtime.events import publish
+from intranet_server.realtime.events import publish_many
 
 log = logging.getLogger(__name__)
 
-_changed: set[int] = set()
+_changed: dict[int, bool] = {}     # service id -> the display board needs the summary too
 _lock = threading.Lock()
 _wake = None          # the async framework's Event while the publisher runs
 
 
-def service_changed(service_id: int) -> None:
-    """Call inside an action's transaction: the summary goes out after the commit."""
-    database.after_commit(lambda: _mark(service_id))
+def service_changed(service_id: int, display: bool = True) -> None:
+    """Call inside an action's transaction: the summary goes out after the commit, to the lobby
+    and (`display`) to the display board."""
+    database.after_commit(lambda: _mark(service_id, display))
 
 
-def _mark(service_id: int) -> None:
+def _mark(service_id: int, display: bool) -> None:
     with _lock:
-        _changed.add(service_id)
+        _changed[service_id] = _changed.get(service_id, False) or display
     if _wake is None:
         flush()
     else:
@@ -40,14 +45,17 @@ def flush(pause=lambda: None) -> int:
     """Publish a summary per changed service, each in its own short transaction, calling `pause`
     between them: under eventlet a long batch would hold up every request for its whole length."""
     with _lock:
-        ids = sorted(_changed)
+        changed = dict(_changed)
         _changed.clear()
+    ids = sorted(changed)
     if not ids:
         return 0
     with database.connection_context():
         for service in queue_reads.services_by_id(ids):
             with database.atomic():
-                publish("lobby", "service", {"service": queue_reads.service_summary(service)})
+                summary = {"service": queue_reads.service_summary(service)}
+                rooms = ("lobby", "display") if changed[service.id] else ("lobby",)
+                publish_many([(room, "service", summary) for room in rooms])
             pause()
     return len(ids)
 

@@ -5,12 +5,16 @@ Rooms: `display` and `lobby` (public: the board and the kiosks), `booth:<n>`, `s
 `unit:<code>` (a P1/P2 unit's task inbox) and `supervisor:<code>` (its SLA alerts; see reads/scope.py).
 Every event carries its room and a per-room `seq`. A client that (re)connects sends
 `sync` with the last seq it saw per room and gets the missed events, or a fresh snapshot.
+A client may name the rooms it wants live (`auth: {"rooms": [...]}`, e.g. the display board
+only `display`): it joins those of its allowed rooms only, and may still `sync` any allowed room.
 """
 from __future__ import annotations
 
 import functools
 import logging
 import os
+import threading
+import time
 
 from flask import request, session
 from flask_socketio import SocketIO, join_room
@@ -91,10 +95,18 @@ def on_connect(auth=None):
     _allowed[request.sid] = rooms
     if row is not None:
         _session_of[request.sid] = row.id_hash
-    for room in rooms:
+    for room in _wanted(auth, rooms):
         join_room(room)
     _presence_connect(auth, rooms, row.staff if row is not None else None)
     return True
+
+
+def _wanted(auth, rooms: set[str]) -> set[str]:
+    """The allowed rooms this client asked to receive live (all of them when it did not ask)."""
+    wanted = auth.get("rooms") if isinstance(auth, dict) else None
+    if not isinstance(wanted, list) or len(wanted) > MAX_SYNC_ROOMS:
+        return rooms
+    return rooms & {r for r in wanted if isinstance(r, str)}
 
 
 def _presence_connect(auth, rooms: set[str], staff) -> None:
@@ -171,6 +183,29 @@ def start_session_sweeper(every: float = 5.0) -> None:
     socketio.start_background_task(loop)
 
 
+SHARED_SNAPSHOTS = ("display", "lobby")   # the same for every reader, asked by every board at once
+SNAPSHOT_TTL = 5.0                         # seconds; opening hours change summaries without an event
+_snapshots: dict[str, tuple[object, int, float, object]] = {}
+_snapshots_lock = threading.Lock()
+
+
+def cached_snapshot(room: str, seq: int):
+    """The room's snapshot at `seq`: one computation serves every screen that asks until the room's
+    next event (a new seq, on any process) or SNAPSHOT_TTL; rooms whose snapshot depends on the
+    reader are computed each time."""
+    if room not in SHARED_SNAPSHOTS:
+        return snapshot(room)
+    now, source = time.monotonic(), database.obj     # (tests open several databases in one process)
+    with _snapshots_lock:
+        hit = _snapshots.get(room)
+    if hit is not None and hit[0] is source and hit[1] == seq and hit[2] > now:
+        return hit[3]
+    value = snapshot(room)
+    with _snapshots_lock:
+        _snapshots[room] = (source, seq, now + SNAPSHOT_TTL, value)
+    return value
+
+
 def snapshot(room: str):
     kind, _, key = room.partition(":")
     if kind == "display":
@@ -239,7 +274,7 @@ def _sync(data, extra):
                 answer[room] = {"events": missed, "seq": last + len(missed)}
                 continue
         seq = events.current_seq(room)
-        answer[room] = {"snapshot": snapshot(room), "seq": seq}
+        answer[room] = {"snapshot": cached_snapshot(room, seq), "seq": seq}
     if os.environ.get("PTSA_VALIDATE_EVENTS") == "1":   # the test suite's contract check (schemas/events.py)
         from intranet_server.schemas.events import validate_sync
         validate_sync({"ok": True, "rooms": answer})

@@ -25,14 +25,18 @@ class Event(Out):
 
 
 class TicketEvent(Event):
-    """`service:<code>` and `booth:<n>`: a ticket changed."""
+    """`service:<code>` and `booth:<n>`: a ticket changed (one message per action and room: the
+    tickets the same action changed before it, such as the visit a call-next finished, in `also`)."""
     ticket: TicketOut
+    also: list[TicketOut] = []
 
 
 class BoothEvent(Event):
-    """`display`: what a booth shows now (its latest active ticket, or none)."""
+    """`display`: what a booth shows now (its latest active ticket, or none), and the summaries of
+    the services the action changed: the board's one message for the action."""
     booth: BoothRef
     ticket: TicketOut | None
+    services: list[ServiceOut]
 
 
 class CallEvent(BoothEvent):
@@ -54,7 +58,8 @@ class KioskEvent(Event):
 
 
 class ServiceEvent(Event):
-    """`lobby`: a service's summary (open, waiting, wait estimate) changed."""
+    """`lobby` (and `display`, when no display event of the action carried it): a service's summary
+    (open, waiting, wait estimate) changed."""
     service: ServiceOut
 
 

@@ -144,6 +144,7 @@ class DisplayState(Out):
     booths: list[DisplayBooth]
     recent: list[TicketOut]
     waiting_total: int
+    services: list[ServiceOut]
 
 
 class KioskOut(Out):

@@ -18,13 +18,16 @@ ROOT = Path(__file__).resolve().parents[2] / "intranet_server"
 
 # `publish(room, "<event>", ...)`, not the message queue's own `self._publish({...})`
 CALL = re.compile(r'(?<![\w.])publish\([^,]+,\s*"([a-z_]+)"(?:\s+if\s+[\w.]+\s+else\s+"([a-z_]+)")?')
+# a `(room, "<event>", payload)` message of `publish_many([...])`
+MESSAGE = re.compile(r'(?<![\w)])\((?:f?"[^"]*"|[\w.]+(?:\([\w.]*\))?),\s*"([a-z_]+)",\s*(?:\{|[a-z_]+\))()')
 
 
 def published_names() -> set[str]:
     """Event names in every `publish(room, "<event>", ...)` call (also `"call" if call else "booth"`)."""
     names = set()
     for path in ROOT.rglob("*.py"):
-        for first, second in CALL.findall(path.read_text()):
+        text = path.read_text()
+        for first, second in CALL.findall(text) + MESSAGE.findall(text):
             names |= {first, second} - {""}
     return names
 

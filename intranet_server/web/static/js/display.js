@@ -57,7 +57,7 @@
     now.classList.add("flash");
   }
 
-  const services = new Map();   // code -> summary from the lobby room
+  const services = new Map();   // code -> service summary (open, waiting, wait estimate)
 
   function waitText(seconds) {
     const minutes = Math.max(1, Math.round(seconds / 60));
@@ -75,11 +75,17 @@
     document.getElementById("waiting-total").textContent = total;
   }
 
+  function applyServices(list) {
+    (list || []).forEach((s) => services.set(s.code, s));
+    renderServices();
+  }
+
   function applySnapshot(snap) {
+    services.clear();
+    applyServices(snap.services);
     booths.clear();
     snap.booths.forEach((entry) => booths.set(entry.booth.number, entry));
     recent = snap.recent;
-    document.getElementById("waiting-total").textContent = snap.waiting_total;
     renderBooths();
     renderRecent();
     shown = null;
@@ -114,7 +120,10 @@
     clearNowIfOver();
   }
 
+  /* One message per action: the booth's state, the call if it is one, and the summaries of the
+     services the action changed. */
   function onCall(msg, replayed) {
+    applyServices(msg.services);
     booths.set(msg.booth.number, { booth: msg.booth, ticket: msg.ticket });
     renderBooths();
     if (!msg.call) { if (!speaking) clearNowIfOver(); return; }
@@ -129,25 +138,19 @@
 
   window.PTSADisplay = { spoken };
 
+  // the board needs the `display` room only: its events carry the service summaries it shows
   connect({
-    rooms: ["display", "lobby"],
+    rooms: ["display"],
+    auth: { rooms: ["display"] },
     onSnapshot(room, snap) {
       if (room === "display" && snap) applySnapshot(snap);
-      if (room === "lobby" && snap) {
-        services.clear();
-        snap.services.forEach((s) => services.set(s.code, s));
-        renderServices();
-      }
     },
     onEvent(event, msg, replayed) {
       if (event === "call" || event === "booth") onCall(msg, replayed);
       if (event === "catalog") {   // booths added, renamed or withdrawn in /admin
         window.PTSA.api("GET", "/api/v1/display").then(applySnapshot).catch(() => {});
       }
-      if (event === "service") {
-        services.set(msg.service.code, msg.service);
-        renderServices();
-      }
+      if (event === "service") applyServices([msg.service]);
     },
   });
 
