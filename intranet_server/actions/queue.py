@@ -74,7 +74,7 @@ class _Outbox:
         else:
             current = queue_reads.current_at_booth(booth)
             shown = queue_reads.ticket_dict(current[-1]) if current else None
-        summaries = [queue_reads.service_summary(s) for s in queue_reads.services_by_id(list(self.services))]
+        summaries = [queue_reads.service_summary(s) for s in queue_reads.cached_services_by_id(list(self.services))]
         payload = {"booth": queue_reads.booth_dict(booth), "ticket": shown, "services": summaries}
         if self.call is None:
             return ("display", "booth", payload)
@@ -181,7 +181,7 @@ def _officer_booth(staff: Staff) -> Booth:
         raise Forbidden("only a front officer (P0) at a booth may do this")
     if staff.booth_id is None:
         raise Forbidden("your account is not assigned to a booth; ask the administrator")
-    return staff.booth
+    return queue_reads.booth_row(staff.booth_id)
 
 
 def _ticket_for_update(ticket_id) -> Ticket:

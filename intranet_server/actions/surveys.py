@@ -22,6 +22,7 @@ from db.survey_models import SurveyResponse, SurveyTablet
 from intranet_server import actions, clock
 from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, Unauthorized, audit
 from intranet_server.realtime.events import publish
+from intranet_server.reads.queue import service_row
 from intranet_server.rules.queue import business_day
 from intranet_server.schemas.surveys import SurveyIn
 
@@ -76,8 +77,9 @@ def authenticate_tablet(token) -> SurveyTablet:
 
 def offer_dict(ticket: Ticket) -> dict:
     """What the tablet needs to open the survey: nothing about the visitor but her ticket."""
-    return {"ticket_id": ticket.id, "number": ticket.number, "service": ticket.service.code,
-            "service_name": {"id": ticket.service.name_id, "en": ticket.service.name_en},
+    service = service_row(ticket.service_id)
+    return {"ticket_id": ticket.id, "number": ticket.number, "service": service.code,
+            "service_name": {"id": service.name_id, "en": service.name_en},
             "language": ticket.language, "finished_at": clock.iso(ticket.finished_at)}
 
 

@@ -185,21 +185,22 @@ def _say(task: Task, author: Staff | None, kind: str, body: str, hop: TaskHop | 
                        created_at=clock.now())
 
 
-def _announce(task: Task, change: str, actor: str | None = None) -> None:
-    """The task as it is now, to the booth it came from and to every unit it reached."""
+def _announce(task: Task, change: str, actor: str | None = None, current: TaskHop | None = None) -> None:
+    """The task as it is now, to the booth it came from and to every unit it reached (`current`:
+    its current hop, when the verb already holds it)."""
     look = task_reads.Lookup()
-    data = task_reads.task_dict(task, look)
+    data = task_reads.task_dict(task, look, current)
     message = {"task": data, "change": change, "by": actor, "now": iso(clock.now())}
     involved = _involved_units(task)
     publish_many([(room, "task", message) for room in scope.task_event_rooms(task, involved, look)])
     integrations.task_changed(task, change, involved, data)   # the units' own systems hear it too
 
 
-def _save(task: Task, actor: str, verb: str, now: dt.datetime, **data) -> Task:
+def _save(task: Task, actor: str, verb: str, now: dt.datetime, current: TaskHop | None = None, **data) -> Task:
     task.updated_at = now
     task.save()
     audit(actor, f"task.{verb}", "task", task.id, **data)
-    _announce(task, verb, actor)
+    _announce(task, verb, actor, current)
     return task
 
 
@@ -277,7 +278,7 @@ def claim(staff: Staff, task_id) -> Task:
         hop = _current_hop(task)
         _pick(hop, staff, now, calendars.book(now))
         task.assignee = staff
-        return _save(task, staff.username, "claim", now, hop=hop.seq, working_s=hop.working_s,
+        return _save(task, staff.username, "claim", now, current=hop, hop=hop.seq, working_s=hop.working_s,
                      in_time=hop.due_at is None or now <= hop.due_at)
 
 

@@ -17,23 +17,23 @@ ACTIVE = ("called", "serving")
 
 
 
-def _service_row(service_id: int) -> Service:
+def service_row(service_id: int) -> Service:
     """A service by id, cached briefly: every ticket payload names its service (no query per ticket)."""
     return cache.services.get(("id", service_id), lambda: Service.get_by_id(service_id))
 
 
-def _booth_row(booth_id: int) -> Booth:
+def booth_row(booth_id: int) -> Booth:
     return cache.services.get(("booth", booth_id), lambda: Booth.get_by_id(booth_id))
 
 
 def ticket_dict(t: Ticket) -> dict:
-    service = _service_row(t.service_id)
+    service = service_row(t.service_id)
     return {
         "id": t.id,
         "number": t.number,
         "service": service.code,
         "service_name": {"id": service.name_id, "en": service.name_en},
-        "issued_for": _service_row(t.issued_for_id).code,
+        "issued_for": service_row(t.issued_for_id).code,
         "priority": t.priority,
         "status": t.status,
         "outcome": t.outcome,
@@ -45,7 +45,7 @@ def ticket_dict(t: Ticket) -> dict:
         "finished_at": iso(t.finished_at),
         "no_show_at": iso(t.no_show_at),
         "parked_at": iso(t.parked_at),
-        "booth": booth_dict(_booth_row(t.booth_id)) if t.booth_id else None,
+        "booth": booth_dict(booth_row(t.booth_id)) if t.booth_id else None,
         "recall_count": t.recall_count,
         "print_state": t.print_state,
         "language": t.language,
@@ -155,12 +155,14 @@ def wait_for(service: Service, ahead: int, booths: list[Booth] | None = None) ->
 
 
 def service_summary(service: Service) -> dict:
-    waiting = (Ticket.select().where((Ticket.service == service) & (Ticket.status == "waiting"))
-               .count())
+    issued = (TicketCounter.select(TicketCounter.value)
+              .where((TicketCounter.service == service.id) & (TicketCounter.business_day == today())))
+    # one statement: the people waiting and today's ticket counter
+    waiting, issued_today = (Ticket.select(fn.COUNT(Ticket.id), issued)
+                             .where((Ticket.service == service.id) & (Ticket.status == "waiting"))
+                             .scalar(as_tuple=True))
+    issued_today = issued_today or 0
     closed = service_closed_reason(service)
-    counter = TicketCounter.get_or_none((TicketCounter.service == service)
-                                        & (TicketCounter.business_day == today()))
-    issued_today = counter.value if counter else 0
     cap_left = None if service.daily_cap is None else max(service.daily_cap - issued_today, 0)
     if cap_left == 0 and closed is None:
         closed = "Kuota antrean hari ini sudah habis / Today's ticket quota is used up"
@@ -199,6 +201,11 @@ def services_by_id(ids: list[int]) -> list[Service]:
     return list(_services_with_units().where(Service.id.in_(ids)).order_by(Service.sort_order))
 
 
+def cached_services_by_id(ids: list[int]) -> list[Service]:
+    """The same, cached briefly: a call's summaries need the services with their units."""
+    return cache.services.get(("units", tuple(sorted(ids))), lambda: services_by_id(ids))
+
+
 def service_by_code(code: str) -> Service | None:
     """The active service (with its unit) for a code; cached briefly, it is on every ticket's path."""
     return cache.services.get(("code", code), lambda: _services_with_units().where(
@@ -210,8 +217,9 @@ def services_summary() -> list[dict]:
 
 
 def booth_services(booth: Booth) -> list[Service]:
-    return list(Service.select().join(BoothService)
-                .where(BoothService.booth == booth).order_by(Service.sort_order))
+    """The services a booth serves; cached briefly like the rest of the catalog (every booth verb asks)."""
+    return cache.services.get(("booth_services", booth.id), lambda: list(
+        Service.select().join(BoothService).where(BoothService.booth == booth).order_by(Service.sort_order)))
 
 
 def current_at_booth(booth: Booth) -> list[Ticket]:

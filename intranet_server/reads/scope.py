@@ -7,7 +7,7 @@ an admin reads every unit's rooms.
 """
 from __future__ import annotations
 
-from db.models import Booth, Staff, Unit
+from db.models import Staff, Unit
 from intranet_server import clock
 from intranet_server.clock import iso
 from intranet_server.reads import tasks as task_reads
@@ -56,5 +56,5 @@ def snapshot(room: str) -> dict | None:
 def task_event_rooms(task, hop_units: set[int], look: task_reads.Lookup) -> list[str]:
     rooms = [f"unit:{look.unit(u).code}" for u in sorted(hop_units)]
     if task.origin_booth_id:
-        rooms.append(f"booth:{Booth.get_by_id(task.origin_booth_id).number}")
+        rooms.append(f"booth:{look.booth(task.origin_booth_id).number}")
     return rooms

@@ -7,7 +7,7 @@ from peewee import fn
 
 from db.models import AuditEvent, Booth, Service, Staff, Unit
 from db.task_models import Alert, Outbox, Task, TaskHop, TaskMessage
-from intranet_server import clock
+from intranet_server import cache, clock
 from intranet_server.clock import iso
 from intranet_server.rules.tasks import task_verbs_by_viewer
 
@@ -27,8 +27,8 @@ class Lookup:
     def unit(self, unit_id):
         if unit_id is None:
             return None
-        if self._units is None:
-            self._units = {u.id: u for u in Unit.select()}
+        if self._units is None:   # the catalog's units, from its short cache
+            self._units = cache.services.get("units", lambda: {u.id: u for u in Unit.select()})
         return self._units.get(unit_id) or Unit.get_by_id(unit_id)
 
     def _get(self, cache, model, row_id):
@@ -39,13 +39,19 @@ class Lookup:
         return cache[row_id]
 
     def service(self, service_id):
-        return self._get(self._services, Service, service_id)
+        if service_id is None:
+            return None
+        from intranet_server.reads.queue import service_row   # the catalog's short cache
+        return self._services.get(service_id) or self._services.setdefault(service_id, service_row(service_id))
 
     def staff(self, staff_id):
         return self._get(self._staff, Staff, staff_id)
 
     def booth(self, booth_id):
-        return self._get(self._booths, Booth, booth_id)
+        if booth_id is None:
+            return None
+        from intranet_server.reads.queue import booth_row
+        return self._booths.get(booth_id) or self._booths.setdefault(booth_id, booth_row(booth_id))
 
 
 def unit_dict(unit: Unit | None) -> dict | None:
