@@ -10,7 +10,6 @@ only `display`): it joins those of its allowed rooms only, and may still `sync` 
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -35,17 +34,10 @@ socketio = SocketIO()
 _allowed: dict[str, set[str]] = {}
 # sid -> the staff session (id hash) it was opened with: ended sessions lose their sockets
 _session_of: dict[str, str] = {}
+# sids whose connection presence recorded (staff): only they are marked disconnected
+_present: set[str] = set()
 MAX_SYNC_ROOMS = 64
 MAX_SEQ = 2**53     # larger "last seq" values are not a position in any room
-
-
-def with_db(handler):
-    """Flask-SocketIO runs no request hooks for socket events: open the connection here."""
-    @functools.wraps(handler)
-    def wrapper(*args, **kwargs):
-        with database.connection_context():
-            return handler(*args, **kwargs)
-    return wrapper
 
 
 def rooms_for_staff(staff: Staff) -> set[str]:
@@ -82,22 +74,29 @@ def _identify(auth) -> tuple[set[str], object | None]:
 
 
 @socketio.on("connect")
-@with_db
 def on_connect(auth=None):
-    try:
-        rooms, row = _identify(auth)
-    except ActionError as exc:
-        log.info("socket refused: %s", exc.message)
-        if exc.code == "password_change_required":   # the page can say why, in the person's language
-            from intranet_server.http import error_body
-            raise ConnectionRefusedError(error_body(exc.code, exc.message)) from None
-        return False
+    if not session.get("sid") and not (isinstance(auth, dict) and (auth.get("token") or auth.get("survey_token"))):
+        return _accept(auth, {"display", "lobby"}, None)   # the display board: no database work at all
+    with database.connection_context():
+        try:
+            rooms, row = _identify(auth)
+        except ActionError as exc:
+            log.info("socket refused: %s", exc.message)
+            if exc.code == "password_change_required":   # the page can say why, in the person's language
+                from intranet_server.http import error_body
+                raise ConnectionRefusedError(error_body(exc.code, exc.message)) from None
+            return False
+        return _accept(auth, rooms, row)
+
+
+def _accept(auth, rooms: set[str], row) -> bool:
     _allowed[request.sid] = rooms
     if row is not None:
         _session_of[request.sid] = row.id_hash
     for room in _wanted(auth, rooms):
         join_room(room)
-    _presence_connect(auth, rooms, row.staff if row is not None else None)
+    if row is not None:
+        _presence_connect(auth, row.staff)
     return True
 
 
@@ -109,27 +108,30 @@ def _wanted(auth, rooms: set[str]) -> set[str]:
     return rooms & {r for r in wanted if isinstance(r, str)}
 
 
-def _presence_connect(auth, rooms: set[str], staff) -> None:
-    """Presence is bookkeeping: a failure to record it never refuses the socket."""
+def _presence_connect(auth, staff) -> None:
+    """Presence (who of the staff is connected; nothing reads the board's or the kiosks' sockets) is
+    bookkeeping: a failure to record it never refuses the socket."""
     from intranet_server.realtime import presence
     try:
-        kind = "staff" if staff is not None else ("kiosk" if any(r.startswith("kiosk:") for r in rooms) else "public")
         page = auth.get("page") if isinstance(auth, dict) and isinstance(auth.get("page"), str) else ""
         page = page[:40]
-        presence.connected(request.sid, staff, kind, page)
+        presence.connected(request.sid, staff, "staff", page)
+        _present.add(request.sid)
     except Exception:
         log.exception("presence: connect of %s not recorded", request.sid)
 
 
 @socketio.on("disconnect")
-@with_db
 def on_disconnect(*_args):
     _allowed.pop(request.sid, None)
-    from intranet_server.realtime import presence
-    try:
-        presence.disconnected(request.sid)
-    except Exception:
-        log.exception("presence: disconnect of %s not recorded", request.sid)
+    if request.sid in _present:
+        _present.discard(request.sid)
+        from intranet_server.realtime import presence
+        try:
+            with database.connection_context():
+                presence.disconnected(request.sid)
+        except Exception:
+            log.exception("presence: disconnect of %s not recorded", request.sid)
     _session_of.pop(request.sid, None)
 
 

@@ -153,3 +153,29 @@ def test_statements_to_claim_a_task(settings, database):
     with statements() as run:
         tasks.claim(rina, task.id)
     assert len(run) <= 16, run
+
+
+def test_the_board_connects_without_database_work_gets_one_message_per_action_and_a_shared_snapshot(
+        app, desk, deferred_lobby):
+    from intranet_server.realtime.sockets import socketio
+    kiosk, officer = desk
+    with statements() as run:
+        board = socketio.test_client(app, auth={"rooms": ["display"], "page": "display"})
+    assert board.is_connected() and run == []
+    first = board.emit("sync", {"rooms": {"display": None}}, callback=True)["rooms"]["display"]
+    with statements() as run:
+        other = socketio.test_client(app, auth={"rooms": ["display"]})
+        again = other.emit("sync", {"rooms": {"display": None}}, callback=True)["rooms"]["display"]
+    assert again == first and len(run) == 1       # the room's seq; the snapshot is the one computed before
+    current = _visit_in_progress(kiosk, officer)
+    board.get_received()
+    for _name, verb in _verbs(kiosk, current):
+        verb(_fresh(officer))
+        lobby.flush()
+        got = board.get_received()
+        assert len(got) == 1 and got[0]["args"][0]["room"] == "display", got
+    fresh = other.emit("sync", {"rooms": {"display": None}}, callback=True)["rooms"]["display"]
+    assert fresh["seq"] > first["seq"] and fresh["snapshot"] != first["snapshot"]   # events invalidate it
+    # a board that missed events catches up by seq
+    missed = other.emit("sync", {"rooms": {"display": first["seq"]}}, callback=True)["rooms"]["display"]
+    assert [e for e, _ in missed["events"]] == ["service", "call", "service", "call", "call", "booth"]
