@@ -147,3 +147,21 @@ def empty_database_url(request, tmp_path):
     if hasattr(db.database.obj, "close_all"):
         db.database.obj.close_all()
     drop()
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
+    from tests.sla.sinks import Mailbox
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def gateway():
+    """A local HTTP SMS gateway that records the POSTs it receives."""
+    from tests.sla.sinks import SmsSink
+    sink = SmsSink().start()
+    yield sink
+    sink.stop()

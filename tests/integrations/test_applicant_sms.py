@@ -17,17 +17,9 @@ from intranet_server.actions import integrations
 from intranet_server.actions import tasks as actions
 from intranet_server.rules.integrations import applicant_phone, completion_sms
 from intranet_server.sla import outbox
-from tests.sla.sinks import SmsSink
 from tests.tasks.helpers import receiver, staff, visitor_at_booth
 
 NUMBER = "+6281234567890"
-
-
-@pytest.fixture
-def gateway():
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -6,19 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.sla.sinks import SmsSink
 from tests.support.browser import browser  # noqa: F401  (fixture)
 from tests.support.live import LiveServer
 from tests.tasks.test_tasks_browser import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture
-def gateway():
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from intranet_server import sla
-from tests.sla.sinks import Mailbox, SmsSink
+from tests.sla.sinks import Mailbox
 from tests.support.live import ROOT, LiveServer, free_port
 from tests.support.services import unavailable
 
@@ -77,13 +77,6 @@ def ops_settings(settings, database):
 
 
 @pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
 def auth_mailbox():
     box = AuthMailbox().start()
     yield box
@@ -95,13 +88,6 @@ def silent():
     server = SilentServer()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def gateway():
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
 
 
 class Gammu:

@@ -106,12 +106,14 @@ def test_gammu_gateway(tmp_path, gammu_stopped):
                                   "it does (systemctl start gammu-smsd)")
     gammu_stopped.start()
     try:
+        expected = (f"OK    sms       gammu via {gammu_stopped.config}: gammu-smsd runs (signal 42%, sent 0, "
+                    f"failed 0), 0 waiting in {gammu_stopped.folders['outbox']}")
+        # The daemon maps its status memory first and reads the (dummy) phone's signal a moment later:
+        # until then it answers FAIL, then "signal 0%". Wait for the phone's figures, not just the memory.
         deadline = time.monotonic() + 20
-        while "FAIL" in (sms := lines(server.ptsa("check", check=False))["sms"]):   # until its memory is up
-            assert time.monotonic() < deadline, sms
+        while (sms := lines(server.ptsa("check", check=False))["sms"]) != expected and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert sms == (f"OK    sms       gammu via {gammu_stopped.config}: gammu-smsd runs (signal 42%, sent 0, "
-                       f"failed 0), 0 waiting in {gammu_stopped.folders['outbox']}")
+        assert sms == expected
         (gammu_stopped.folders["error"] / "OUTC20261201_000000_00_+62812_sms0.smsbackup").write_text("x")
         assert "1 message(s) the modem could not send" in lines(server.ptsa("check", check=False))["sms"]
     finally:

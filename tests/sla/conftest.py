@@ -7,7 +7,6 @@ import copy
 import pytest
 
 from intranet_server import sla
-from tests.sla.sinks import Mailbox, SmsSink
 
 
 @pytest.fixture
@@ -42,17 +41,3 @@ def mail_settings(settings):
     return configured
 
 
-@pytest.fixture
-def mailbox():
-    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def gateway():
-    """A local HTTP SMS gateway that records the POSTs it receives."""
-    sink = SmsSink().start()
-    yield sink
-    sink.stop()
