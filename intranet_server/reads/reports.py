@@ -430,36 +430,68 @@ def _n(condition):
 VISITOR_KEYS = {"service": Ticket.service, "booth": Ticket.booth, "officer": Ticket.served_by}
 
 
+def _visitor_counts(target_s: float) -> list:
+    """The VISITOR_COUNTS of a group of tickets, as SQL sums (the same predicates as kpi.visitor_counts)."""
+    wait = Ticket.wait_s   # first call - issue in whole seconds (kept by Ticket.save), NULL if never called
+    return [fn.COUNT(Ticket.id), _n(Ticket.outcome == "served"), _n(Ticket.outcome == "no_show"),
+            _n(Ticket.issued_for != Ticket.service), _n(Ticket.priority.is_null(False)),
+            _n(wait.is_null(False)), _n(wait <= target_s), _n(wait > target_s)]
+
+
+def _visitor_durations(period: kpi.Period, key, out: dict, **filters) -> None:
+    """Each group's waits and service times in whole seconds, added to out's (counts, waits, times)."""
+    served = (Ticket.outcome == "served") & Ticket.visit_s.is_null(False)   # started and finished
+    service = Case(None, [(served, Ticket.visit_s)], None)
+    dq = _tickets(period, key, Ticket.wait_s, service, **filters).where(Ticket.wait_s.is_null(False) | served)
+    for k, w, sv in _raw(dq):
+        _, waits, times = out[k]
+        if w is not None:
+            waits.append(w)
+        if sv is not None:
+            times.append(sv)
+    for _, waits, times in out.values():   # sorted once here, each percentile's sort is then linear
+        waits.sort()
+        times.sort()
+
+
+def visitor_tables(period: kpi.Period, target_s: float, by: str, offset_s: int,
+                   **filters) -> tuple[dict, list[tuple[int, int]], dict[tuple[int, str], int]]:
+    """The visitor report's three tables from one grouped pass over the period's tickets (and one for the
+    durations): what visitor_stats(period, target_s, by), heat_map_hours(period, offset_s) and
+    tickets_per_day(period) give each on their own (tests/reports checks it)."""
+    hour = (_epoch(Ticket.issued_at) + offset_s) / 3600   # integer division: both sides are integers
+    day = Ticket.business_day.cast("TEXT")
+    q = (_tickets(period, VISITOR_KEYS[by], Ticket.issued_for, day, hour, *_visitor_counts(target_s), **filters)
+         .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4")))
+    groups: dict = {}
+    hours: dict[int, int] = {}
+    per_day: dict[tuple[int, str], int] = {}
+    for k, issued_for, d, h, *ns in _raw(q):
+        hours[h] = hours.get(h, 0) + ns[0]
+        per_day[(issued_for, str(d))] = per_day.get((issued_for, str(d)), 0) + ns[0]
+        if k not in groups:
+            groups[k] = (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])
+        counts = groups[k][0]
+        for name, n in zip(kpi.VISITOR_COUNTS, ns, strict=True):
+            counts[name] += int(n or 0)
+    _visitor_durations(period, VISITOR_KEYS[by], groups, **filters)
+    return groups, list(hours.items()), per_day
+
+
 def visitor_stats(period: kpi.Period, target_s: float, by: str | None = None, durations: bool = True,
                   starts: list[int] | None = None, **filters) -> dict:
     """kpi.visitor_counts computed by the database: per group (None: every ticket together) the counts of
     VISITOR_FIGURES' predicates by GROUP BY, and only the integer waits and service times the percentiles
     need. Returns {key: (counts, waits_s, service_s)}; a year at ten times PTSA's volume is a few hundred
     thousand integers instead of as many rows."""
-    issued, called = _epoch(Ticket.issued_at), _epoch(Ticket.first_called_at)
-    wait = called - issued
     key = (_period_index(Ticket.issued_at, starts) if by == "period" else VISITOR_KEYS[by]) if by else Value(None)
-    counts = [fn.COUNT(Ticket.id), _n(Ticket.outcome == "served"), _n(Ticket.outcome == "no_show"),
-              _n(Ticket.issued_for != Ticket.service), _n(Ticket.priority.is_null(False)),
-              _n(Ticket.first_called_at.is_null(False)),
-              _n(Ticket.first_called_at.is_null(False) & (wait <= target_s)),
-              _n(Ticket.first_called_at.is_null(False) & (wait > target_s))]
-    q = _tickets(period, key.alias("k"), *counts, **filters)
+    q = _tickets(period, key.alias("k"), *_visitor_counts(target_s), **filters)
     if by:
         q = q.group_by(SQL("1"))   # by position: the same on SQLite and PostgreSQL, whatever the key's expression
     out = {r[0]: (dict(zip(kpi.VISITOR_COUNTS, (int(n or 0) for n in r[1:]), strict=True)), [], [])
            for r in _raw(q) if r[1]}
     if durations:
-        served = ((Ticket.outcome == "served") & Ticket.started_at.is_null(False)
-                  & Ticket.finished_at.is_null(False))
-        service = Case(None, [(served, _epoch(Ticket.finished_at) - _epoch(Ticket.started_at))], None)
-        dq = _tickets(period, key, wait, service, **filters).where(Ticket.first_called_at.is_null(False) | served)
-        for k, w, sv in _raw(dq):
-            _, waits, times = out[k]
-            if w is not None:
-                waits.append(w)
-            if sv is not None:
-                times.append(sv)
+        _visitor_durations(period, key, out, **filters)
     return out
 
 
@@ -590,7 +622,8 @@ def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: 
     target = wait_target_s()
     filters = dict(service_id=service.id if service else None, officer_id=v.staff.id if v.officer_only else None,
                    unit_ids=unit_ids)
-    groups = visitor_stats(period, target, by, **filters)
+    offset = kpi.utc_offset_s(actions.office.timezone)
+    groups, hours, per_day = visitor_tables(period, target, by, offset, **filters)
     total = (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])   # every ticket is in one group (None included)
     for counts, waits, times in groups.values():
         for name, n in counts.items():
@@ -607,13 +640,11 @@ def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: 
     rows.sort(key=lambda r: (len(r["code"]), r["code"]) if by == "booth" else r["code"])
     caps = {s.id: s.daily_cap for s in Service.select(Service.id, Service.daily_cap)}
     codes = {s.id: s.code for s in Service.select(Service.id, Service.code)}
-    offset = kpi.utc_offset_s(actions.office.timezone)
     return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by,
             "target_minutes": round(target / 60, 1),
             "total": kpi.visitor_summary(*total), "rows": rows,
-            "heat_map": kpi.heat_map_hours(heat_map_hours(period, offset, **filters)),
-            "cap_days": [{"service": codes[s], "day": d}
-                         for s, d in kpi.cap_days_of(tickets_per_day(period, **filters), caps)]}
+            "heat_map": kpi.heat_map_hours(hours),
+            "cap_days": [{"service": codes[s], "day": d} for s, d in kpi.cap_days_of(per_day, caps)]}
 
 
 # ---- drill-downs ------------------------------------------------------------------------------
