@@ -460,8 +460,9 @@ def visitor_tables(period: kpi.Period, target_s: float, by: str, offset_s: int,
     durations): what visitor_stats(period, target_s, by), heat_map_hours(period, offset_s) and
     tickets_per_day(period) give each on their own (tests/reports checks it)."""
     hour = (_epoch(Ticket.issued_at) + offset_s) / 3600   # integer division: both sides are integers
-    day = Ticket.business_day.cast("TEXT")
-    q = (_tickets(period, VISITOR_KEYS[by], Ticket.issued_for, day, hour, *_visitor_counts(target_s), **filters)
+    # the day as stored (text on SQLite, a date on PostgreSQL), made text here: a narrower key to group by
+    q = (_tickets(period, VISITOR_KEYS[by], Ticket.issued_for, Ticket.business_day, hour,
+                  *_visitor_counts(target_s), **filters)
          .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4")))
     groups: dict = {}
     hours: dict[int, int] = {}
