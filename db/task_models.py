@@ -151,3 +151,5 @@ TaskHop.add_index(TaskHop.to_unit, TaskHop.sent_at, TaskHop.to_position, TaskHop
 Task.add_index(Task.completed_at, Task.service, Task.completion_due_at, Task.working_s, Task.paused_s,
                Task.completed_by, name="task_report_completed_at")
 TaskMessage.add_index(TaskMessage.kind, TaskMessage.created_at, name="task_message_kind_created_at")
+# A completed task's answering unit (its result hop) read from this index alone (migration 0013).
+TaskHop.add_index(TaskHop.task, TaskHop.kind, TaskHop.from_unit, name="task_hop_report_result")

@@ -53,3 +53,35 @@ def test_the_applicant_sms_table_is_added_to_an_older_database(empty_database_ur
     assert db.migrate() == ["0012_applicant_sms"]
     with database.connection_context():
         assert (index_names(database), set(database.get_tables())) == fresh
+
+
+def test_the_report_columns_are_filled_in_an_older_database(empty_database_url):
+    """0013: the tickets' wait and service seconds filled in for older rows, floored to whole seconds as the
+    reports compare instants; the ticket report index made again with them; the result-hop index added."""
+    import datetime as dt
+
+    from db.models import Service, Ticket
+    from db.catalog import load_catalog, read_catalog
+    database = db.connect(empty_database_url)
+    db.migrate()
+    with database.connection_context():
+        fresh = index_names(database)
+        load_catalog(read_catalog())
+        svc = Service.select().first()
+        utc = dt.timezone.utc
+        issued = dt.datetime(2026, 3, 2, 1, 0, 0, 900000, tzinfo=utc)
+        Ticket.create(issued_for=svc, service=svc, business_day=dt.date(2026, 3, 2), seq=1, number="A001",
+                      status="done", issued_at=issued, arrived_at=issued,
+                      first_called_at=issued + dt.timedelta(minutes=10, microseconds=200000),
+                      started_at=issued + dt.timedelta(minutes=11), finished_at=issued + dt.timedelta(minutes=20.5))
+        Ticket.create(issued_for=svc, service=svc, business_day=dt.date(2026, 3, 2), seq=2, number="A002",
+                      status="waiting", issued_at=issued, arrived_at=issued)
+        kept = [(t.wait_s, t.visit_s) for t in Ticket.select().order_by(Ticket.id)]
+        assert kept == [(601, 570), (None, None)]   # 01:00:00.9 -> 01:10:01.1 counts 601 s, as strftime('%s')
+        database.execute_sql('UPDATE "ticket" SET "wait_s" = NULL, "visit_s" = NULL')
+        database.execute_sql('DROP INDEX "task_hop_report_result"')
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0013_report_passes'")
+    assert db.migrate() == ["0013_report_passes"]
+    with database.connection_context():
+        assert index_names(database) == fresh
+        assert [(t.wait_s, t.visit_s) for t in Ticket.select().order_by(Ticket.id)] == kept

@@ -195,17 +195,19 @@ class DayTotals:
         self.zone = ZoneInfo(calendar.tz)
         self._prefix: dict[dt.date, int] = {}
         self._first: dt.date | None = None
+        self._last: dt.date | None = None
 
     def _cumulative(self, day: dt.date) -> int:
         """Working seconds of the whole days before `day`, from the first day asked for."""
         if self._first is None or day < self._first:
-            self._first, self._prefix = day, {day: 0}
-        last = max(self._prefix)
+            self._first, self._last, self._prefix = day, day, {day: 0}
+        last = self._last
         total = self._prefix[last]
         while last < day:
             total += sum(int((e - s).total_seconds()) for s, e in self.calendar.intervals_on(last))
             last += dt.timedelta(days=1)
             self._prefix[last] = total
+        self._last = last
         return self._prefix[day]
 
     def between(self, a: dt.datetime, b: dt.datetime) -> int:
@@ -223,19 +225,25 @@ class DayTotals:
 
 
 def _task_queries(period: kpi.Period, unit_ids: set[int] | None, service_id: int | None,
-                  officer_id: int | None) -> dict:
+                  officer_id: int | None, join_task: bool = True) -> dict:
     """The five row kinds' queries with their filters (the columns of `task_rows`; `task_stats` selects its
     own over the same joins and predicates). `period` is in epoch seconds; the SQL ranges over the indexed
-    instant columns."""
+    instant columns. join_task False (no service filter, no service column): the hop, alert and message
+    queries do not look up each row's task (a year's 150,000 lookups on SQLite)."""
+    join_task = join_task or service_id is not None
     lo, hi = utc(period.start), utc(period.end)
-    hq = (TaskHop.select(TaskHop.id, TaskHop.task, TaskHop.to_unit, Task.service, TaskHop.to_position,
-                         _epoch(TaskHop.sent_at), _epoch(TaskHop.due_at), _epoch(TaskHop.picked_at), TaskHop.working_s,
-                         TaskHop.picked_by)
-          .join(Task).where((TaskHop.sent_at >= lo) & (TaskHop.sent_at < hi)
+
+    def task_of(q):
+        return q.join(Task) if join_task else q
+    hq = (task_of(TaskHop.select(TaskHop.id, TaskHop.task, TaskHop.to_unit,
+                                 Task.service if join_task else Value(None), TaskHop.to_position,
+                                 _epoch(TaskHop.sent_at), _epoch(TaskHop.due_at), _epoch(TaskHop.picked_at),
+                                 TaskHop.working_s, TaskHop.picked_by))
+          .where((TaskHop.sent_at >= lo) & (TaskHop.sent_at < hi)
                             & TaskHop.to_position.in_(("p1", "p2")) & TaskHop.to_unit.is_null(False)))
-    aq = (Alert.select(Alert.id, Alert.task, Alert.hop, TaskHop.to_unit, Task.service, Alert.level,
-                       _epoch(Alert.created_at))
-          .join(TaskHop).switch(Alert).join(Task)
+    aq = (task_of(Alert.select(Alert.id, Alert.task, Alert.hop, TaskHop.to_unit,
+                               Task.service if join_task else Value(None), Alert.level, _epoch(Alert.created_at))
+                  .join(TaskHop).switch(Alert))
           .where((Alert.created_at >= lo) & (Alert.created_at < hi)))
     result_hop = TaskHop.alias("result_hop")
     cq = (Task.select(Task.id, result_hop.from_unit, Task.service, Task.status, _epoch(Task.created_at),
@@ -243,9 +251,10 @@ def _task_queries(period: kpi.Period, unit_ids: set[int] | None, service_id: int
                       Task.completed_by)
           .join(result_hop, on=((result_hop.task == Task.id) & (result_hop.kind == "result")))
           .where((Task.completed_at >= lo) & (Task.completed_at < hi)))
-    dq = (TaskMessage.select(TaskMessage.id, TaskMessage.task, TaskHop.to_unit, Task.service,
-                             _epoch(TaskMessage.created_at), TaskMessage.author)
-          .join(TaskHop).switch(TaskMessage).join(Task)
+    dq = (task_of(TaskMessage.select(TaskMessage.id, TaskMessage.task, TaskHop.to_unit,
+                                     Task.service if join_task else Value(None), _epoch(TaskMessage.created_at),
+                                     TaskMessage.author)
+                  .join(TaskHop).switch(TaskMessage))
           .where((TaskMessage.kind == "document_request") & (TaskMessage.created_at >= lo)
                  & (TaskMessage.created_at < hi)))
     bq = (Task.select(Task.id, Task.unit, Task.service, Task.status, Task.created_at, Task.completed_at,
@@ -280,19 +289,20 @@ def _owners() -> dict[int, int]:
 def _backlog_rows(bq, services: dict, book, now: dt.datetime, day_s: dict) -> list[kpi.TaskRow]:
     rows = []
     totals: dict[int, DayTotals] = {}
-    for t in bq.iterator():
-        owner = services.get(t.service_id)
+    # plain tuples (the instants converted by their fields), not a model object per open task
+    for (task_id, unit_id, service_id, status, created_at, _completed_at, due, working_s, paused_s, assignee_id,
+         paused_at) in bq.tuples().iterator():
+        owner = services.get(service_id)
         if owner not in totals:
             totals[owner] = DayTotals(book.for_unit(owner))
         span = totals[owner]
-        paused_now = span.between(t.paused_at, now) if t.paused_at else 0
-        age = span.between(t.created_at, now) - t.paused_s - paused_now
-        due = t.completion_due_at
+        paused_now = span.between(paused_at, now) if paused_at else 0
+        age = span.between(created_at, now) - paused_s - paused_now
         if due is not None and paused_now > 0:   # the clock stands still while waiting on the applicant
             due = span.calendar.add_working_time(due, dt.timedelta(seconds=paused_now))
-        rows.append(kpi.TaskRow(t.id, t.unit_id, t.service_id, t.status, int(t.created_at.timestamp()), None,
-                                None if due is None else int(due.timestamp()), t.working_s, t.paused_s,
-                                t.assignee_id, age_s=max(0, age), day_s=day_s.get(owner, 27000)))
+        rows.append(kpi.TaskRow(task_id, unit_id, service_id, status, int(created_at.timestamp()), None,
+                                None if due is None else int(due.timestamp()), working_s, paused_s,
+                                assignee_id, age_s=max(0, age), day_s=day_s.get(owner, 27000)))
     return rows
 
 
@@ -326,7 +336,7 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
     book = calendars.book(now)
     services = _owners()
     day_s = {uid: _day_seconds(book.for_unit(uid)) for uid in set(services.values())}
-    q = _task_queries(period, unit_ids, service_id, officer_id)
+    q = _task_queries(period, unit_ids, service_id, officer_id, join_task=key == "service_id")
     rh = q["result_hop"]
     none = Value(None)
     keys = {"unit_id": (TaskHop.to_unit, TaskHop.to_unit, rh.from_unit, TaskHop.to_unit),
@@ -346,28 +356,27 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
         return out[k]
 
     by = (SQL("1"), SQL("2"), SQL("3"))   # GROUP BY positions: the same on SQLite and PostgreSQL
+    # hops and completions: one pass each serves the counts and the durations (a row per hop or task, its
+    # outcome computed by the database), instead of a grouped count and a second walk for the durations
     picked_in_time = (TaskHop.due_at.is_null() | (_epoch(TaskHop.picked_at) <= _epoch(TaskHop.due_at)))
     outcome = Case(None, [(TaskHop.picked_at.is_null(), "not_picked"), (picked_in_time, "in_time")], "late")
-    for k, position, o, n in _raw(q["hop"].select(keys[0], TaskHop.to_position, outcome, fn.COUNT(TaskHop.id))
-                                  .group_by(*by)):
-        stats(k).hops[(position, o)] = n
-    for k, position, w in _raw(q["hop"].select(keys[0], TaskHop.to_position, TaskHop.working_s)
-                               .where(TaskHop.picked_at.is_null(False) & TaskHop.working_s.is_null(False))):
-        stats(k).pickup_s.setdefault(position, []).append(w)
+    for k, position, o, w in _raw(q["hop"].select(keys[0], TaskHop.to_position, outcome, TaskHop.working_s)):
+        st = stats(k)
+        st.hops[(position, o)] = st.hops.get((position, o), 0) + 1
+        if o != "not_picked" and w is not None:   # picked, with its working time
+            st.pickup_s.setdefault(position, []).append(w)
     for k, level, n in _raw(q["alert"].select(keys[1], Alert.level, fn.COUNT(Alert.id)).group_by(*by[:2])):
         stats(k).alerts[level] = n
     in_sop = _epoch(Task.completed_at) <= _epoch(Task.completion_due_at)
     outcome = Case(None, [(Task.completion_due_at.is_null(), "no_sop"), (in_sop, "in_sop")], "late")
-    for k, o, paused, n, paused_s in _raw(q["completed"].select(
-            keys[2], outcome, Case(None, [(Task.paused_s > 0, 1)], 0), fn.COUNT(Task.id), fn.SUM(Task.paused_s))
-            .group_by(*by)):
+    for k, o, paused_s, service, w in _raw(q["completed"].select(keys[2], outcome, Task.paused_s, Task.service,
+                                                                 Task.working_s)):
         st = stats(k)
-        st.completed[o] = st.completed.get(o, 0) + n
-        st.paused += n if paused else 0
-        st.paused_s += int(paused_s or 0)
-    for k, service, w in _raw(q["completed"].select(keys[2], Task.service, Task.working_s)
-                              .where(Task.working_s.is_null(False))):
-        stats(k).days.append(w / day_s.get(services.get(service), 27000))
+        st.completed[o] = st.completed.get(o, 0) + 1
+        st.paused += 1 if (paused_s or 0) > 0 else 0
+        st.paused_s += paused_s or 0
+        if w is not None:
+            st.days.append(w / day_s.get(services.get(service), 27000))
     for k, n in _raw(q["doc"].select(keys[3], fn.COUNT(TaskMessage.id)).group_by(SQL("1"))):
         stats(k).docs = n
     if backlog:
@@ -375,6 +384,10 @@ def task_stats(period: kpi.Period, key: str | None, unit_ids: set[int] | None = 
             stats(getattr(t, key) if key else None).backlog.append(t)
     if key is not None:
         out.pop(None, None)   # as kpi.group: a row without the key counts in no group
+    for st in out.values():   # sorted once here, each percentile's sort (and a rollup's merge) is then linear
+        st.days.sort()
+        for seconds in st.pickup_s.values():
+            seconds.sort()
     return out
 
 
@@ -417,36 +430,69 @@ def _n(condition):
 VISITOR_KEYS = {"service": Ticket.service, "booth": Ticket.booth, "officer": Ticket.served_by}
 
 
+def _visitor_counts(target_s: float) -> list:
+    """The VISITOR_COUNTS of a group of tickets, as SQL sums (the same predicates as kpi.visitor_counts)."""
+    wait = Ticket.wait_s   # first call - issue in whole seconds (kept by Ticket.save), NULL if never called
+    return [fn.COUNT(Ticket.id), _n(Ticket.outcome == "served"), _n(Ticket.outcome == "no_show"),
+            _n(Ticket.issued_for != Ticket.service), _n(Ticket.priority.is_null(False)),
+            _n(wait.is_null(False)), _n(wait <= target_s), _n(wait > target_s)]
+
+
+def _visitor_durations(period: kpi.Period, key, out: dict, **filters) -> None:
+    """Each group's waits and service times in whole seconds, added to out's (counts, waits, times)."""
+    served = (Ticket.outcome == "served") & Ticket.visit_s.is_null(False)   # started and finished
+    service = Case(None, [(served, Ticket.visit_s)], None)
+    dq = _tickets(period, key, Ticket.wait_s, service, **filters).where(Ticket.wait_s.is_null(False) | served)
+    for k, w, sv in _raw(dq):
+        _, waits, times = out[k]
+        if w is not None:
+            waits.append(w)
+        if sv is not None:
+            times.append(sv)
+    for _, waits, times in out.values():   # sorted once here, each percentile's sort is then linear
+        waits.sort()
+        times.sort()
+
+
+def visitor_tables(period: kpi.Period, target_s: float, by: str, offset_s: int,
+                   **filters) -> tuple[dict, list[tuple[int, int]], dict[tuple[int, str], int]]:
+    """The visitor report's three tables from one grouped pass over the period's tickets (and one for the
+    durations): what visitor_stats(period, target_s, by), heat_map_hours(period, offset_s) and
+    tickets_per_day(period) give each on their own (tests/reports checks it)."""
+    hour = (_epoch(Ticket.issued_at) + offset_s) / 3600   # integer division: both sides are integers
+    # the day as stored (text on SQLite, a date on PostgreSQL), made text here: a narrower key to group by
+    q = (_tickets(period, VISITOR_KEYS[by], Ticket.issued_for, Ticket.business_day, hour,
+                  *_visitor_counts(target_s), **filters)
+         .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("4")))
+    groups: dict = {}
+    hours: dict[int, int] = {}
+    per_day: dict[tuple[int, str], int] = {}
+    for k, issued_for, d, h, *ns in _raw(q):
+        hours[h] = hours.get(h, 0) + ns[0]
+        per_day[(issued_for, str(d))] = per_day.get((issued_for, str(d)), 0) + ns[0]
+        if k not in groups:
+            groups[k] = (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])
+        counts = groups[k][0]
+        for name, n in zip(kpi.VISITOR_COUNTS, ns, strict=True):
+            counts[name] += int(n or 0)
+    _visitor_durations(period, VISITOR_KEYS[by], groups, **filters)
+    return groups, list(hours.items()), per_day
+
+
 def visitor_stats(period: kpi.Period, target_s: float, by: str | None = None, durations: bool = True,
                   starts: list[int] | None = None, **filters) -> dict:
     """kpi.visitor_counts computed by the database: per group (None: every ticket together) the counts of
     VISITOR_FIGURES' predicates by GROUP BY, and only the integer waits and service times the percentiles
     need. Returns {key: (counts, waits_s, service_s)}; a year at ten times PTSA's volume is a few hundred
     thousand integers instead of as many rows."""
-    issued, called = _epoch(Ticket.issued_at), _epoch(Ticket.first_called_at)
-    wait = called - issued
     key = (_period_index(Ticket.issued_at, starts) if by == "period" else VISITOR_KEYS[by]) if by else Value(None)
-    counts = [fn.COUNT(Ticket.id), _n(Ticket.outcome == "served"), _n(Ticket.outcome == "no_show"),
-              _n(Ticket.issued_for != Ticket.service), _n(Ticket.priority.is_null(False)),
-              _n(Ticket.first_called_at.is_null(False)),
-              _n(Ticket.first_called_at.is_null(False) & (wait <= target_s)),
-              _n(Ticket.first_called_at.is_null(False) & (wait > target_s))]
-    q = _tickets(period, key.alias("k"), *counts, **filters)
+    q = _tickets(period, key.alias("k"), *_visitor_counts(target_s), **filters)
     if by:
         q = q.group_by(SQL("1"))   # by position: the same on SQLite and PostgreSQL, whatever the key's expression
     out = {r[0]: (dict(zip(kpi.VISITOR_COUNTS, (int(n or 0) for n in r[1:]), strict=True)), [], [])
            for r in _raw(q) if r[1]}
     if durations:
-        served = ((Ticket.outcome == "served") & Ticket.started_at.is_null(False)
-                  & Ticket.finished_at.is_null(False))
-        service = Case(None, [(served, _epoch(Ticket.finished_at) - _epoch(Ticket.started_at))], None)
-        dq = _tickets(period, key, wait, service, **filters).where(Ticket.first_called_at.is_null(False) | served)
-        for k, w, sv in _raw(dq):
-            _, waits, times = out[k]
-            if w is not None:
-                waits.append(w)
-            if sv is not None:
-                times.append(sv)
+        _visitor_durations(period, key, out, **filters)
     return out
 
 
@@ -577,7 +623,8 @@ def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: 
     target = wait_target_s()
     filters = dict(service_id=service.id if service else None, officer_id=v.staff.id if v.officer_only else None,
                    unit_ids=unit_ids)
-    groups = visitor_stats(period, target, by, **filters)
+    offset = kpi.utc_offset_s(actions.office.timezone)
+    groups, hours, per_day = visitor_tables(period, target, by, offset, **filters)
     total = (dict.fromkeys(kpi.VISITOR_COUNTS, 0), [], [])   # every ticket is in one group (None included)
     for counts, waits, times in groups.values():
         for name, n in counts.items():
@@ -594,13 +641,11 @@ def visitor_report(staff: Staff, rng: Range, by: str = "service", service_code: 
     rows.sort(key=lambda r: (len(r["code"]), r["code"]) if by == "booth" else r["code"])
     caps = {s.id: s.daily_cap for s in Service.select(Service.id, Service.daily_cap)}
     codes = {s.id: s.code for s in Service.select(Service.id, Service.code)}
-    offset = kpi.utc_offset_s(actions.office.timezone)
     return {"from": rng.first.isoformat(), "to": rng.last.isoformat(), "by": by,
             "target_minutes": round(target / 60, 1),
             "total": kpi.visitor_summary(*total), "rows": rows,
-            "heat_map": kpi.heat_map_hours(heat_map_hours(period, offset, **filters)),
-            "cap_days": [{"service": codes[s], "day": d}
-                         for s, d in kpi.cap_days_of(tickets_per_day(period, **filters), caps)]}
+            "heat_map": kpi.heat_map_hours(hours),
+            "cap_days": [{"service": codes[s], "day": d} for s, d in kpi.cap_days_of(per_day, caps)]}
 
 
 # ---- drill-downs ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import redirect, request, url_for
 
 from intranet_server.actions import ActionError
 from intranet_server.reads import reports
-from intranet_server.reports import charts
+from intranet_server.reports import charts, exports
 from intranet_server.web import _lang, _staff, staff_page, web
 
 TEXTS = {
@@ -66,59 +66,54 @@ VCOUNTED = {"issued", "served", "no_show", "transferred"}
 VIEW_ROLES = ("supervisor", "admin", "pimpinan", "p0", "p1", "p2")
 
 
-def _args() -> dict:
-    keep = ("month", "from", "to", "unit", "service", "officer")
-    return {k: request.args[k] for k in keep if request.args.get(k)}
+FILTERS = ("month", "from", "to", "unit", "service", "officer")
+
+
+def _page(template: str, keep: tuple[str, ...], build):
+    """A report screen: signed in (else to the login page), the query's filters kept, the context that
+    build(staff, args, rt, context) fills in, with the refusal's words in the page if it is refused."""
+    staff = _staff()
+    if staff is None:
+        return redirect(url_for("web.login", next=request.full_path))
+    args = {k: request.args[k] for k in keep if request.args.get(k)}
+    rt = TEXTS[_lang()]
+    error, context = None, {}
+    try:
+        build(staff, args, rt, context)
+    except ActionError as exc:
+        error = exc.message
+    return staff_page(template, *VIEW_ROLES, rt=rt, args=args, error=error, **context)
+
+
+def _report(staff, args: dict, rt: dict, context: dict) -> None:
+    context.update(counted=COUNTED, vcounted=VCOUNTED, urlencode=urlencode)
+    rng = reports.parse_range(args)
+    task = reports.task_report(staff, rng, args.get("unit"), args.get("service"), args.get("officer"))
+    visitors = reports.visitor_report(staff, rng, "service", args.get("service"), args.get("unit"))
+    months = reports.twelve_months(staff, rng.last.strftime("%Y-%m"), args.get("unit"))["months"]
+    period = {"from": rng.first.isoformat(), "to": rng.last.isoformat()}
+    base = {**{k: v for k, v in args.items() if k not in ("month", "from", "to")}, **period}
+    context.update(task=task, visitors=visitors, period=period, query=urlencode(base),
+                   chart=charts.month_chart(months, rt["trend"], rt["legend"]),
+                   heat=charts.heat_map(visitors["heat_map"], rt["days"], rt["heat"]),
+                   month=rng.first.strftime("%Y-%m"), units=reports.viewer(staff).units)
+
+
+def _drill(staff, args: dict, rt: dict, context: dict) -> None:
+    back = urlencode({k: v for k, v in args.items() if k not in ("figure", "rollup", "booth")})
+    context.update(answer=None, keys=[], query=urlencode(args), back=back)
+    rng = reports.parse_range(args)
+    answer = reports.drill(staff, rng, args.get("figure", ""), args.get("unit"), args.get("service"),
+                           args.get("officer"), args.get("rollup") in ("1", "true"),
+                           int(args["booth"]) if args.get("booth", "").isdigit() else None)
+    context.update(answer=answer, keys=exports.drill_table(answer)[0])
 
 
 @web.get("/reports")
 def reports_page():
-    staff = _staff()
-    if staff is None:
-        return redirect(url_for("web.login", next=request.full_path))
-    args = _args()
-    rt = TEXTS[_lang()]
-    error = None
-    context = {}
-    try:
-        rng = reports.parse_range(args)
-        task = reports.task_report(staff, rng, args.get("unit"), args.get("service"), args.get("officer"))
-        visitors = reports.visitor_report(staff, rng, "service", args.get("service"), args.get("unit"))
-        months = reports.twelve_months(staff, rng.last.strftime("%Y-%m"), args.get("unit"))["months"]
-        period = {"from": rng.first.isoformat(), "to": rng.last.isoformat()}
-        base = {**{k: v for k, v in args.items() if k not in ("month", "from", "to")}, **period}
-        context = dict(
-            task=task, visitors=visitors, period=period, query=urlencode(base),
-            chart=charts.month_chart(months, rt["trend"], rt["legend"]),
-            heat=charts.heat_map(visitors["heat_map"], rt["days"], rt["heat"]),
-            month=rng.first.strftime("%Y-%m"),
-            units=reports.viewer(staff).units,
-        )
-    except ActionError as exc:
-        error = exc.message
-    return staff_page("reports.html", *VIEW_ROLES, rt=rt, args=args, error=error, counted=COUNTED,
-                      vcounted=VCOUNTED, urlencode=urlencode, **context)
+    return _page("reports.html", FILTERS, _report)
 
 
 @web.get("/reports/drill")
 def drill_page():
-    staff = _staff()
-    if staff is None:
-        return redirect(url_for("web.login", next=request.full_path))
-    rt = TEXTS[_lang()]
-    args = {k: v for k, v in request.args.items() if k in ("month", "from", "to", "unit", "service", "officer",
-                                                                 "figure", "rollup", "booth")}
-    error, answer = None, None
-    try:
-        rng = reports.parse_range(args)
-        answer = reports.drill(staff, rng, args.get("figure", ""), args.get("unit"), args.get("service"),
-                               args.get("officer"), args.get("rollup") in ("1", "true"),
-                               int(args["booth"]) if args.get("booth", "").isdigit() else None)
-    except ActionError as exc:
-        error = exc.message
-    keys = []
-    for r in (answer or {}).get("rows", []):
-        keys += [k for k in r if k not in keys]
-    back = urlencode({k: v for k, v in args.items() if k not in ("figure", "rollup", "booth")})
-    return staff_page("reports_drill.html", *VIEW_ROLES, rt=rt, answer=answer, error=error, args=args,
-                      query=urlencode(args), back=back, keys=keys)
+    return _page("reports_drill.html", (*FILTERS, "figure", "rollup", "booth"), _drill)

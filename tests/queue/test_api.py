@@ -284,3 +284,24 @@ def test_old_events_are_pruned_and_a_late_client_gets_a_snapshot(client, kiosk_t
     assert RoomEvent.select().where(RoomEvent.room == "service:PP").count() == 1
     assert events.events_since("service:PP", seen) is None      # gone: the client needs a snapshot
     assert events.events_since("service:PP", events.current_seq("service:PP") - 1) is not None
+
+
+def test_a_visit_keeps_its_wait_and_service_seconds_for_the_reports(client, kiosk_token, frozen_clock):
+    """Ticket.save keeps wait_s (first call - issue) and visit_s (finish - start) in whole seconds, each instant
+    floored to its second: what the report queries read instead of the instants."""
+    from intranet_server import clock
+    from db.models import whole_seconds
+    login(client)
+    start = clock.now()
+    tid = issue(client, kiosk_token).get_json()["id"]
+    clock.freeze(start + dt.timedelta(minutes=7, seconds=30, microseconds=600000))
+    assert client.post("/api/v1/queue/call-next").get_json()["id"] == tid
+    assert (Ticket.get_by_id(tid).wait_s, Ticket.get_by_id(tid).visit_s) == (450, None)
+    clock.freeze(start + dt.timedelta(minutes=8, microseconds=900000))
+    client.post(f"/api/v1/tickets/{tid}/start")
+    clock.freeze(start + dt.timedelta(minutes=20, seconds=1, microseconds=100000))
+    client.post(f"/api/v1/tickets/{tid}/finish")
+    t = Ticket.get_by_id(tid)
+    assert (t.wait_s, t.visit_s) == (450, 721)
+    assert t.visit_s == whole_seconds(t.started_at, t.finished_at)
+    assert t.wait_s == whole_seconds(t.issued_at, t.first_called_at)

@@ -121,6 +121,22 @@ def test_csv_and_xlsx_carry_the_same_table(report_client, march):
     assert values[1][header.index("received")] == 5 and values[2][header.index("completed")] == 4
 
 
+def test_a_drill_down_as_xlsx_carries_its_rows(report_client, march):
+    from openpyxl import load_workbook
+    client = login(report_client, "sup-phijsk")
+    for figure in ("completed", "received", "issued"):
+        answer = client.get(f"/api/v1/reports/drill?{MARCH}&figure={figure}&unit=PHIJSK&rollup=true").get_json()
+        x = client.get(f"/api/v1/reports/drill.xlsx?{MARCH}&figure={figure}&unit=PHIJSK&rollup=true")
+        assert x.status_code == 200 and answer["count"] > 0
+        sheet = load_workbook(io.BytesIO(x.data)).active
+        assert sheet.title == figure and sheet.cell(1, 1).font.b
+        values = list(sheet.values)
+        header = list(values[0])
+        assert len(values) == answer["count"] + 1
+        for row, item in zip(values[1:], answer["rows"], strict=True):
+            assert dict(zip(header, row, strict=True)) == {k: item.get(k) for k in header}
+
+
 @pytest.mark.parametrize("who, status", [("sup-phijsk-pk", 403), ("p0-03", 200), ("pimpinan", 200)])
 def test_who_sees_what(report_client, march, who, status):
     client = login(report_client, who)

@@ -32,6 +32,8 @@ def test_pages_render_in_both_languages(client):
     assert "Kinerja tugas per unit" in page
     drill = client.get("/reports/drill?month=2026-11&figure=received&unit=PHIJSK").get_data(as_text=True)
     assert 'id="drill-count">0<' in drill
+    refused = client.get("/reports/drill?month=2026-11&figure=colour&unit=PHIJSK").get_data(as_text=True)
+    assert "unknown figure" in refused and 'href="/reports?month=2026-11&amp;unit=PHIJSK"' in refused
     bad = client.get("/reports?from=2026-11-10&to=2026-11-01").get_data(as_text=True)
     assert "&#39;to&#39; is before &#39;from&#39;" in bad or "'to' is before 'from'" in bad
     assert "live-tiles" in client.get("/supervisor").get_data(as_text=True)

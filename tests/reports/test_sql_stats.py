@@ -47,6 +47,11 @@ def _same_figures(now: dt.datetime):
                 == kpi.heat_map(tickets, period, offset))
         caps = {s: 1 for s in {t.issued_for_id for t in tickets}}
         assert kpi.cap_days_of(reports.tickets_per_day(period), caps) == kpi.cap_days(tickets, period, caps)
+        for by in ("service", "booth", "officer"):   # the visitor report's one pass gives the same three tables
+            groups, hours, per_day = reports.visitor_tables(period, target, by, offset)
+            assert groups == {k: st for k, st in reports.visitor_stats(period, target, by).items()}, by
+            assert kpi.heat_map_hours(hours) == kpi.heat_map(tickets, period, offset)
+            assert per_day == reports.tickets_per_day(period)
     months = [reports.month_range(f"{y}-{m:02d}") for y, m in [(2025, 12), *((2026, m) for m in range(1, 12))]]
     starts = [r.period().start for r in months]
     whole = reports.Range(months[0].first, months[-1].last).period()
