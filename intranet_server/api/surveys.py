@@ -124,23 +124,13 @@ def skm_report_csv():
      query=SkmQuery, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      auth="session")
 def skm_report_xlsx():
-    from openpyxl import Workbook
+    from intranet_server.reports.exports import to_xlsx
     report = _report()
     header, rows = survey_reads.report_rows(report)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "IKM"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    notes = book.create_sheet("Komentar")
-    notes.append(["element", "nrr", "comment"])
-    for element in sorted(report["elements"], key=lambda e: e["nrr"]):
-        for comment in element["comments"]:
-            notes.append([element["key"], element["nrr"], comment])
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue(), 200, {
+    comments = [[element["key"], element["nrr"], comment]
+                for element in sorted(report["elements"], key=lambda e: e["nrr"]) for comment in element["comments"]]
+    data = to_xlsx([("IKM", header, rows), ("Komentar", ["element", "nrr", "comment"], comments)])
+    return data, 200, {
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'}
 

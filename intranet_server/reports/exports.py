@@ -1,9 +1,11 @@
-"""Every report table as CSV or XLSX (XlsxWriter): one header row, one row per unit/service/booth/officer.
+"""Every report table as CSV or XLSX: one header row, one row per unit/service/booth/officer.
 Echelon-1 units get a second row with their rollup (scope "rollup")."""
 from __future__ import annotations
 
 import csv
 import io
+
+from intranet_server.reports import xlsx
 
 TASK_COLUMNS = ("received", "picked_in_time", "picked_late", "not_picked", "picked_in_time_pct",
                 "pickup_minutes_p50", "pickup_minutes_p90", "p1_received", "p1_picked_in_time",
@@ -59,30 +61,5 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
 
 
 def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """One worksheet per (title, header, rows), header in bold. XlsxWriter in constant-memory mode, each cell
-    written by its type (no per-cell URL/formula sniffing): a year's 46,000-row drill-down (600,000 cells) in
-    about half openpyxl's write-only time."""
-    import xlsxwriter
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_urls": False,
-                                     "strings_to_formulas": False, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True})
-    for title, header, rows in sheets:
-        sheet = book.add_worksheet(title[:31])
-        sheet.write_row(0, 0, header, bold)
-        text, number, boolean, other = sheet.write_string, sheet.write_number, sheet.write_boolean, sheet.write
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue   # an empty cell, as openpyxl leaves it
-                kind = type(value)
-                if kind is str:
-                    text(r, c, value)
-                elif kind is bool:
-                    boolean(r, c, value)
-                elif kind is int or kind is float:
-                    number(r, c, value)
-                else:
-                    other(r, c, value)
-    book.close()
-    return out.getvalue()
+    """One worksheet per (title, header, rows), header in bold (reports/xlsx.py: streamed, ~1 µs a cell)."""
+    return xlsx.workbook(sheets)
