@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import db  # noqa: E402
 from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
-from db.models import Booth, Service, Staff, Ticket, Unit, whole_seconds  # noqa: E402
+from db.models import Booth, Service, Staff, Ticket, Unit, epoch_seconds, whole_seconds  # noqa: E402
 from db.task_models import Alert, Task, TaskHop, TaskMessage  # noqa: E402
 from intranet_server import clock  # noqa: E402
 from intranet_server.config import load_settings  # noqa: E402
@@ -70,6 +70,7 @@ def build(n_tickets: int, n_tasks: int, seed: int = 10) -> dict:
     for r in rows:   # what Ticket.save keeps (insert_many does not call it)
         r["wait_s"] = whole_seconds(r["issued_at"], r["first_called_at"])
         r["visit_s"] = whole_seconds(r["started_at"], r["finished_at"])
+        r["issued_s"] = epoch_seconds(r["issued_at"])
     with db.database.atomic():
         for chunk in range(0, len(rows), 2000):
             Ticket.insert_many(rows[chunk:chunk + 2000]).execute()

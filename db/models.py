@@ -5,7 +5,7 @@ import datetime as dt
 import json
 
 from peewee import (
-    BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
+    BigIntegerField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
     IntegerField, Model, SmallIntegerField, TextField,
 )
 
@@ -44,6 +44,11 @@ def whole_seconds(a: dt.datetime | None, b: dt.datetime | None) -> int | None:
         return None
     second = dt.timedelta(seconds=1)
     return (b - _EPOCH) // second - (a - _EPOCH) // second
+
+
+def epoch_seconds(instant: dt.datetime | None) -> int | None:
+    """An instant as the reports count it: whole seconds since the epoch, floored (as strftime('%s') gives)."""
+    return None if instant is None else (instant - _EPOCH) // dt.timedelta(seconds=1)
 
 
 class JSONField(TextField):
@@ -157,8 +162,13 @@ class Ticket(BaseModel):
     # percentiles read integers from the report index instead of converting four instants per ticket
     wait_s = IntegerField(null=True)                # first call - issue
     visit_s = IntegerField(null=True)               # finish - start
+    # the issue instant in whole seconds since the epoch, kept by save() (migration 0014 fills older rows): the
+    # arrivals heat map groups by (issued_s + the office's UTC offset) / 3600, integers read from the report
+    # index, instead of converting each ticket's issue instant with strftime
+    issued_s = BigIntegerField(null=True)
 
     def save(self, *args, **kwargs):
+        self.issued_s = epoch_seconds(self.issued_at)
         self.wait_s = whole_seconds(self.issued_at, self.first_called_at)
         self.visit_s = whole_seconds(self.started_at, self.finished_at)
         return super().save(*args, **kwargs)
@@ -221,5 +231,6 @@ QUEUE_MODELS = [Unit, Service, Booth, BoothService, Staff, Kiosk, Ticket, Ticket
 # The month-end reports (migration 0005): a period's tickets read from this index alone (it covers every
 # column a visitor figure uses), not one table row per ticket.
 REPORT_TICKET_COLUMNS = ("issued_at", "service", "issued_for", "booth", "served_by", "outcome", "priority",
-                         "first_called_at", "started_at", "finished_at", "business_day", "wait_s", "visit_s")
+                         "first_called_at", "started_at", "finished_at", "business_day", "wait_s", "visit_s",
+                         "issued_s")
 Ticket.add_index(*(getattr(Ticket, c) for c in REPORT_TICKET_COLUMNS), name="ticket_report_issued_at")

@@ -85,3 +85,35 @@ def test_the_report_columns_are_filled_in_an_older_database(empty_database_url):
     with database.connection_context():
         assert index_names(database) == fresh
         assert [(t.wait_s, t.visit_s) for t in Ticket.select().order_by(Ticket.id)] == kept
+
+
+def test_the_issue_seconds_are_filled_in_an_older_database(empty_database_url):
+    """0014: `ticket.issued_s`, the issue instant floored to its whole second, added to a database from before
+    it (after 0013, whose index does not have it yet) and filled in for older rows; the ticket report index
+    made again with it, as a fresh database has it."""
+    import datetime as dt
+
+    from db.catalog import load_catalog, read_catalog
+    from db.models import Service, Ticket
+    database = db.connect(empty_database_url)
+    db.migrate()
+    with database.connection_context():
+        fresh = index_names(database)
+        load_catalog(read_catalog())
+        svc = Service.select().first()
+        utc = dt.timezone.utc
+        for seq, issued in enumerate((dt.datetime(2026, 3, 1, 16, 59, 59, 900000, tzinfo=utc),
+                                      dt.datetime(2026, 3, 2, 1, 0, tzinfo=utc)), start=1):
+            Ticket.create(issued_for=svc, service=svc, business_day=dt.date(2026, 3, 2), seq=seq, number=f"A00{seq}",
+                          status="waiting", issued_at=issued, arrived_at=issued)
+        kept = [t.issued_s for t in Ticket.select().order_by(Ticket.id)]
+        assert kept == [1772384399, 1772413200]   # 16:59:59.9 floored to 16:59:59, as strftime('%s')
+        # a database from before 0014: no column, the index of 0013, neither migration's history row
+        database.execute_sql('DROP INDEX "ticket_report_issued_at"')
+        database.execute_sql('ALTER TABLE "ticket" DROP COLUMN "issued_s"')
+        database.execute_sql("DELETE FROM schema_migration WHERE name IN ('0013_report_passes', "
+                             "'0014_issued_seconds')")
+    assert db.migrate() == ["0013_report_passes", "0014_issued_seconds"]
+    with database.connection_context():
+        assert index_names(database) == fresh
+        assert [t.issued_s for t in Ticket.select().order_by(Ticket.id)] == kept

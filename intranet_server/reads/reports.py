@@ -459,7 +459,7 @@ def visitor_tables(period: kpi.Period, target_s: float, by: str, offset_s: int,
     """The visitor report's three tables from one grouped pass over the period's tickets (and one for the
     durations): what visitor_stats(period, target_s, by), heat_map_hours(period, offset_s) and
     tickets_per_day(period) give each on their own (tests/reports checks it)."""
-    hour = (_epoch(Ticket.issued_at) + offset_s) / 3600   # integer division: both sides are integers
+    hour = (Ticket.issued_s + offset_s) / 3600   # integer division: both sides are integers
     # the day as stored (text on SQLite, a date on PostgreSQL), made text here: a narrower key to group by
     q = (_tickets(period, VISITOR_KEYS[by], Ticket.issued_for, Ticket.business_day, hour,
                   *_visitor_counts(target_s), **filters)
@@ -498,7 +498,7 @@ def visitor_stats(period: kpi.Period, target_s: float, by: str | None = None, du
 
 def heat_map_hours(period: kpi.Period, offset_s: int, **filters) -> list[tuple[int, int]]:
     """(local hour, tickets issued) pairs for kpi.heat_map_hours, grouped by the database."""
-    hour = (_epoch(Ticket.issued_at) + offset_s) / 3600   # integer division: both sides are integers
+    hour = (Ticket.issued_s + offset_s) / 3600   # the issue second (kept by Ticket.save): integer division
     return _raw(_tickets(period, hour, fn.COUNT(Ticket.id), **filters).group_by(hour))
 
 

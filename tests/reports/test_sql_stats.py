@@ -74,3 +74,31 @@ def test_grouped_sql_equals_the_rows_on_a_random_year(office_db):
     from bench.bench_reports import build
     build(3000, 600, seed=3)
     assert _same_figures(dt.datetime(2026, 12, 1, 2, 0, tzinfo=UTC)) > 50
+
+
+def test_the_heat_map_hour_from_the_stored_issue_second_across_a_day_boundary(office_db):
+    """Ticket.save keeps the issue instant in whole seconds (`issued_s`, floored), and the report's heat map
+    groups by it: each ticket lands in its local weekday and hour in a WIB, WITA or WIT office, also a second
+    before and after local midnight (1 March 2026 is a Sunday), as the rows the drill-downs list place it."""
+    from db.models import Service, Ticket
+    svc = Service.select().first()
+    instants = [dt.datetime(2026, 3, 1, 16, 59, 59, 900000, tzinfo=UTC),   # 23:59:59.9 Sunday in Jakarta
+                dt.datetime(2026, 3, 1, 17, 0, 0, 100000, tzinfo=UTC),     # 00:00:00.1 Monday in Jakarta
+                dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)]                # 00:00 Tuesday in Jayapura
+    for seq, at in enumerate(instants, start=1):
+        t = Ticket.create(issued_for=svc, service=svc, business_day=dt.date(2026, 3, 2), seq=seq,
+                          number=f"{svc.prefix}{seq:03d}", status="waiting", issued_at=at, arrived_at=at)
+        assert t.issued_s == int(at.timestamp()) == Ticket.get_by_id(t.id).issued_s
+    period = reports.Range(dt.date(2026, 3, 1), dt.date(2026, 3, 31)).period()
+    tickets = reports.ticket_rows(period)
+    assert len(tickets) == 3
+    expected = {"Asia/Jakarta": {(6, 23): 1, (0, 0): 1, (0, 22): 1},     # (weekday, hour): Monday is 0
+                "Asia/Makassar": {(0, 0): 1, (0, 1): 1, (0, 23): 1},
+                "Asia/Jayapura": {(0, 1): 1, (0, 2): 1, (1, 0): 1}}
+    for zone, cells in expected.items():
+        offset = kpi.utc_offset_s(zone)
+        _, hours, _ = reports.visitor_tables(period, reports.wait_target_s(), "service", offset)
+        grid = kpi.heat_map_hours(hours)
+        assert {(d, h): n for d, row in enumerate(grid) for h, n in enumerate(row) if n} == cells, zone
+        assert kpi.heat_map_hours(reports.heat_map_hours(period, offset)) == grid
+        assert kpi.heat_map(tickets, period, offset) == grid
