@@ -153,3 +153,8 @@ Task.add_index(Task.completed_at, Task.service, Task.completion_due_at, Task.wor
 TaskMessage.add_index(TaskMessage.kind, TaskMessage.created_at, name="task_message_kind_created_at")
 # A completed task's answering unit (its result hop) read from this index alone (migration 0013).
 TaskHop.add_index(TaskHop.task, TaskHop.kind, TaskHop.from_unit, name="task_hop_report_result")
+# Every unit's hops and alerts of a period (the office-wide task report, the 12-month line) read from these
+# indexes alone instead of a table row per hop or alert (migration 0014).
+TaskHop.add_index(TaskHop.sent_at, TaskHop.to_position, TaskHop.to_unit, TaskHop.picked_at, TaskHop.due_at,
+                  TaskHop.working_s, TaskHop.picked_by, TaskHop.task, name="task_hop_report_sent_at")
+Alert.add_index(Alert.created_at, Alert.level, Alert.hop, Alert.task, name="alert_report_created_at")

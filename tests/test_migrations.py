@@ -90,7 +90,7 @@ def test_the_report_columns_are_filled_in_an_older_database(empty_database_url):
 def test_the_issue_seconds_are_filled_in_an_older_database(empty_database_url):
     """0014: `ticket.issued_s`, the issue instant floored to its whole second, added to a database from before
     it (after 0013, whose index does not have it yet) and filled in for older rows; the ticket report index
-    made again with it, as a fresh database has it."""
+    made again with it and the hop and alert report indexes added, as a fresh database has them."""
     import datetime as dt
 
     from db.catalog import load_catalog, read_catalog
@@ -110,10 +110,12 @@ def test_the_issue_seconds_are_filled_in_an_older_database(empty_database_url):
         assert kept == [1772384399, 1772413200]   # 16:59:59.9 floored to 16:59:59, as strftime('%s')
         # a database from before 0014: no column, the index of 0013, neither migration's history row
         database.execute_sql('DROP INDEX "ticket_report_issued_at"')
+        database.execute_sql('DROP INDEX "task_hop_report_sent_at"')
+        database.execute_sql('DROP INDEX "alert_report_created_at"')
         database.execute_sql('ALTER TABLE "ticket" DROP COLUMN "issued_s"')
         database.execute_sql("DELETE FROM schema_migration WHERE name IN ('0013_report_passes', "
-                             "'0014_issued_seconds')")
-    assert db.migrate() == ["0013_report_passes", "0014_issued_seconds"]
+                             "'0014_report_indexes')")
+    assert db.migrate() == ["0013_report_passes", "0014_report_indexes"]
     with database.connection_context():
         assert index_names(database) == fresh
         assert [t.issued_s for t in Ticket.select().order_by(Ticket.id)] == kept
