@@ -22,6 +22,19 @@ def server(tmp_path):
     live.stop()
 
 
+def admin_page(chromium, server):
+    """The administrator signed in, in English; with the list the page's script errors land in."""
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + "/login?lang=en")
+    page.fill("#username", "admin")
+    page.fill("#password", "demo12345")
+    page.click("#login-submit")
+    page.wait_for_url("**/admin*")
+    return page, errors
+
+
 def test_the_year_view_shows_the_ramadan_period(browser, server, artifacts):  # noqa: F811
     admin = server.login("admin")
     added = admin.post(server.url + "/api/v1/admin/calendar/overrides",
@@ -32,14 +45,7 @@ def test_the_year_view_shows_the_ramadan_period(browser, server, artifacts):  # 
     ramadan = [d["date"] for d in days if d["ramadan"]]
     assert (ramadan[0], ramadan[-1], len(ramadan)) == (RAMADAN[0], RAMADAN[1], 30)
 
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "/login?lang=en")
-    page.fill("#username", "admin")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/admin*")
+    page, errors = admin_page(browser, server)
     page.click("a[data-tab=calendar]")
     page.fill("#cal-year", "2027")
     page.click("#cal-show")
@@ -55,14 +61,7 @@ def test_the_year_view_shows_the_ramadan_period(browser, server, artifacts):  # 
 
 
 def test_the_service_levels_form_edits_the_recipients(browser, server, artifacts):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "/login?lang=en")
-    page.fill("#username", "admin")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/admin*")
+    page, errors = admin_page(browser, server)
     page.click("a[data-tab=levels]")
     page.wait_for_selector('#lv-rscope option[value="PHIJSK-PK"]', state="attached", timeout=WAIT_MS)
     breach = '#levels-form fieldset[data-recipients="breach"]'
