@@ -16,6 +16,8 @@ from collections.abc import Callable
 import requests
 import socketio
 
+from kiosk import tls
+
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 2.0
@@ -80,6 +82,7 @@ class ServerClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            session.verify = tls.system_ca_file()   # the office CA installed on the machine
             session.headers["Authorization"] = f"Bearer {self.token}"
         return session
 
@@ -252,7 +255,8 @@ class LobbyFeed:
         self._lock = threading.Lock()  # guards lobby_seq: events and sync answers race
         self._stop = threading.Event()
         # We reconnect ourselves (below) so a refused or dropped connection is always retried.
-        self.sio = socketio.Client(reconnection=False, logger=False, engineio_logger=False)
+        self.sio = socketio.Client(reconnection=False, logger=False, engineio_logger=False,
+                                   websocket_extra_options={"sslopt": {"context": tls.socket_context()}})
         self.sio.on("connect", self._connected)
         self.sio.on("disconnect", self._disconnected)
         self.sio.on("service", self._service_event)
