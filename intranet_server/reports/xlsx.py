@@ -15,6 +15,7 @@ import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_TEXT = 32_767                      # Excel's limit for one cell's text
+_LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
@@ -77,8 +78,11 @@ def column_letters(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    # XML 1.0 cannot carry most control characters: they become the spreadsheet's own _xHHHH_ escape
-    value = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value[:MAX_TEXT])
+    # XML 1.0 cannot carry most control characters: they become the spreadsheet's own _xHHHH_ escape,
+    # so text that already reads like one keeps its underscore escaped (_x005F_), or Excel would
+    # show "A" for a comment that says "_x0041_"
+    value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value[:MAX_TEXT])
+    value = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     return escape(value)
 
 

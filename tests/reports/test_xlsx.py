@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.etree import ElementTree
 
@@ -50,6 +51,20 @@ def test_control_characters_long_text_and_odd_numbers_do_not_break_the_file():
     assert got[5] == "['a', 1]"
 
 
+def cell_texts(data: bytes, sheet: int = 1) -> list[str]:
+    """The inline strings of a sheet, decoded as Excel and LibreOffice decode them (openpyxl does not
+    undo _xHHHH_ when it reads)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = ElementTree.fromstring(z.read(f"xl/worksheets/sheet{sheet}.xml"))
+    texts = [t.text or "" for t in root.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t")]
+    return [re.sub("_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), t) for t in texts]
+
+
+def test_text_that_looks_like_an_escape_reads_back_as_written():
+    rows = [["_x0041_", "a_x000D_b", "_x005F_", "bell\x07", "_x12G4_ and _x_"]]
+    assert cell_texts(xlsx.workbook([("S", ["c1", "c2", "c3", "c4", "c5"], rows)]))[5:] == rows[0]
+
+
 def test_columns_past_z_are_lettered_as_spreadsheets_do():
     assert [xlsx.column_letters(i) for i in (0, 25, 26, 27, 51, 52, 701, 702)] == \
         ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
@@ -77,3 +92,10 @@ def test_any_table_reads_back_cell_for_cell(rows):
                 assert got == pytest.approx(value)
             else:
                 assert got == value and type(got) is type(value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(st.sampled_from("_x05F0A\x01\x1f b"), max_size=16), min_size=1, max_size=5))
+def test_any_text_reads_back_as_excel_decodes_it(texts):
+    header = [f"h{i}" for i in range(len(texts))]
+    assert cell_texts(xlsx.workbook([("T", header, [texts])]))[len(header):] == texts
