@@ -168,10 +168,13 @@ class Ticket(BaseModel):
     issued_s = BigIntegerField(null=True)
 
     def save(self, *args, **kwargs):
+        self.keep_derived()
+        return super().save(*args, **kwargs)
+
+    def keep_derived(self) -> None:
         self.issued_s = epoch_seconds(self.issued_at)
         self.wait_s = whole_seconds(self.issued_at, self.first_called_at)
         self.visit_s = whole_seconds(self.started_at, self.finished_at)
-        return super().save(*args, **kwargs)
 
     class Meta:
         indexes = (

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from db.models import AuditEvent
+from db.prepared import Inserter
 from intranet_server import clock
 from intranet_server.rules.queue import PriorityPolicy
 
@@ -66,6 +67,9 @@ def configure(new: Office) -> None:
     office = new
 
 
+_new_audit_event = Inserter(AuditEvent)   # every verb writes one: its SQL is built once
+
+
 def audit(actor: str, action: str, subject_type: str, subject_id: int | None, **data) -> None:
-    AuditEvent.create(at=clock.now(), actor=actor, action=action, subject_type=subject_type,
-                      subject_id=subject_id, data=data or None)
+    _new_audit_event.create(at=clock.now(), actor=actor, action=action, subject_type=subject_type,
+                            subject_id=subject_id, data=data or None)

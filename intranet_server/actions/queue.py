@@ -5,6 +5,7 @@ from peewee import IntegrityError
 
 from db import is_postgres, locked
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
+from db.prepared import Inserter, Param, Prepared
 from intranet_server import actions, clock
 from intranet_server.realtime import lobby
 from intranet_server.reads import queue as queue_reads
@@ -150,7 +151,7 @@ def _issue(kiosk: Kiosk, service: Service, priority, idempotency_key, language: 
                        code="daily_cap_reached")
     if seq > MAX_SEQ:
         raise Conflict(f"no more than {MAX_SEQ} tickets per service per day", code="daily_cap_reached")
-    ticket = Ticket.create(
+    ticket = _new_ticket.create(
         issued_for=service, service=service, business_day=day, seq=seq,
         number=format_number(service.prefix, seq), priority=priority, status="waiting",
         kiosk=kiosk, idempotency_key=idempotency_key, language=language,
@@ -166,12 +167,17 @@ def _issue(kiosk: Kiosk, service: Service, priority, idempotency_key, language: 
 def _next_number(service: Service, day) -> int:
     """Atomic increment of the (service, day) counter row: unique and gap-free under any
     concurrency, because the row is locked until this transaction ends."""
-    cursor = (TicketCounter.insert(service=service, business_day=day, value=1)
-              .on_conflict(conflict_target=[TicketCounter.service, TicketCounter.business_day],
-                           update={TicketCounter.value: TicketCounter.value + 1})
-              .returning(TicketCounter.value)
-              .execute())
-    return list(cursor)[0].value
+    return _count_ticket.execute(service=service.id, day=day).fetchone()[0]
+
+
+# the issue's statements, their SQL built once
+_new_ticket = Inserter(Ticket)
+_count_ticket = Prepared(lambda: (
+    TicketCounter.insert(service=Param("service", TicketCounter.service),
+                         business_day=Param("day", TicketCounter.business_day), value=1)
+    .on_conflict(conflict_target=[TicketCounter.service, TicketCounter.business_day],
+                 update={TicketCounter.value: TicketCounter.value + 1})
+    .returning(TicketCounter.value)))
 
 
 # ---- booth officer verbs --------------------------------------------------------------

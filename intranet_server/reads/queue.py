@@ -6,6 +6,7 @@ import datetime as dt
 from peewee import JOIN, Case, fn
 
 from db.models import Booth, BoothService, Service, Ticket, TicketCounter, Unit
+from db.prepared import Param, Prepared
 from intranet_server import actions, cache, clock
 from intranet_server.clock import iso
 from intranet_server.rules.queue import (
@@ -100,12 +101,17 @@ def ordered_waiting(service_ids: list[int], priority_booth: bool = False) -> lis
 
 
 def recent_service_seconds(service: Service, limit: int) -> list[float]:
-    rows = (Ticket.select(Ticket.started_at, Ticket.called_at, Ticket.finished_at)
-            .where((Ticket.service == service) & (Ticket.outcome == "served")
-                   & Ticket.finished_at.is_null(False))
-            .order_by(Ticket.finished_at.desc()).limit(limit))
-    return [(r.finished_at - (r.started_at or r.called_at)).total_seconds() for r in rows
-            if (r.started_at or r.called_at)]
+    return [(finished - (started or called)).total_seconds()
+            for started, called, finished in _recent_services.tuples(limit, service=service.id)
+            if (started or called)]
+
+
+# what every issued ticket asks (its wait estimate, people ahead): SQL built once
+_recent_services = Prepared(lambda limit: (
+    Ticket.select(Ticket.started_at, Ticket.called_at, Ticket.finished_at)
+    .where((Ticket.service == Param("service", Ticket.service)) & (Ticket.outcome == "served")
+           & Ticket.finished_at.is_null(False))
+    .order_by(Ticket.finished_at.desc()).limit(limit)))
 
 
 def booths_serving(service: Service) -> list[Booth]:
@@ -131,16 +137,24 @@ def service_closed_reason(service: Service) -> str | None:
     return reason
 
 
+def _waiting_after_query():
+    arrived, ticket_id = Param("arrived_at", Ticket.arrived_at), Param("id")
+    later = (Ticket.arrived_at > arrived) | ((Ticket.arrived_at == arrived) & (Ticket.id > ticket_id))
+    return (Ticket.select(fn.COUNT(Ticket.id), fn.SUM(Case(None, [(later, 1)], 0)))
+            .where((Ticket.service == Param("service", Ticket.service)) & (Ticket.status == "waiting")
+                   & (Ticket.id != ticket_id)))
+
+
+_count_waiting_after = Prepared(_waiting_after_query)
+
+
 def ahead_of(ticket: Ticket) -> int:
     """How many visitors of the same queue will be called before this one."""
     if ticket.priority is None:
         # A visitor without priority who arrived last is behind everyone already waiting, under
         # every policy (see test_last_normal_arrival_is_behind_everyone): two counts, no sorting.
-        later = (Ticket.arrived_at > ticket.arrived_at) | (
-            (Ticket.arrived_at == ticket.arrived_at) & (Ticket.id > ticket.id))
-        others, after = (Ticket.select(fn.COUNT(Ticket.id), fn.SUM(Case(None, [(later, 1)], 0)))
-                         .where((Ticket.service == ticket.service_id) & (Ticket.status == "waiting")
-                                & (Ticket.id != ticket.id)).scalar(as_tuple=True))
+        [(others, after)] = _count_waiting_after.tuples(service=ticket.service_id, id=ticket.id,
+                                                         arrived_at=ticket.arrived_at)
         if not after:
             return others
     order = ordered_waiting([ticket.service_id])

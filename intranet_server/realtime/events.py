@@ -14,6 +14,7 @@ from typing import Callable
 from peewee import EXCLUDED
 
 from db.models import RoomEvent, RoomSeq, database
+from db.prepared import Param, Prepared, insert_many
 from intranet_server import clock
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,20 @@ def _next_seqs(counts: dict[str, int]) -> dict[str, int]:
     """Take `counts[room]` numbers in each room at once: one multi-row upsert (SQLite >= 3.35,
     PostgreSQL), rooms in name order so two transactions lock their counter rows in the same order.
     Returns each room's last number taken."""
-    rows = [{"room": room, "value": counts[room]} for room in sorted(counts)]
-    cursor = (RoomSeq.insert_many(rows)
-              .on_conflict(conflict_target=[RoomSeq.room], update={RoomSeq.value: RoomSeq.value + EXCLUDED.value})
-              .returning(RoomSeq.room, RoomSeq.value)
-              .tuples()
-              .execute())
-    return dict(cursor)
+    rooms = sorted(counts)
+    values = {f"room_{i}": room for i, room in enumerate(rooms)}
+    values.update((f"value_{i}", counts[room]) for i, room in enumerate(rooms))
+    return dict(_take_seqs.execute(len(rooms), **values).fetchall())
+
+
+# The SQL of every action's two event statements is built once per number of rooms (or rows)
+_take_seqs = Prepared(lambda n: (
+    RoomSeq.insert_many([{RoomSeq.room: Param(f"room_{i}", RoomSeq.room),
+                          RoomSeq.value: Param(f"value_{i}", RoomSeq.value)} for i in range(n)])
+    .on_conflict(conflict_target=[RoomSeq.room], update={RoomSeq.value: RoomSeq.value + EXCLUDED.value})
+    .returning(RoomSeq.room, RoomSeq.value)))
+_insert_events = insert_many(RoomEvent, [RoomEvent.room, RoomEvent.seq, RoomEvent.event, RoomEvent.payload,
+                                         RoomEvent.created_at])
 
 
 def publish(room: str, event: str, payload: dict) -> None:
@@ -59,7 +67,7 @@ def publish_many(messages: list[tuple[str, str, dict]]) -> None:
     last = _next_seqs(counts)
     taken = {room: last[room] - n for room, n in counts.items()}
     validate = os.environ.get("PTSA_VALIDATE_EVENTS") == "1"
-    now, rows, out = clock.now(), [], []
+    now, rows, out = clock.now(), {}, []
     for room, event, payload in messages:
         taken[room] += 1
         message = dict(payload, room=room, seq=taken[room])
@@ -68,9 +76,11 @@ def publish_many(messages: list[tuple[str, str, dict]]) -> None:
             # the test suite's contract check: a payload that drifts from its model (schemas/events.py)
             # raises here, the action's transaction rolls back and the test that emitted it fails
             validate_event(event, message)
-        rows.append({"room": room, "seq": message["seq"], "event": event, "payload": message, "created_at": now})
+        i = len(out)
+        rows.update({f"room_{i}": room, f"seq_{i}": message["seq"], f"event_{i}": event,
+                     f"payload_{i}": message, f"created_at_{i}": now})
         out.append((event, message, room))
-    RoomEvent.insert_many(rows).execute()
+    _insert_events.execute(len(out), **rows)
     database.after_commit(lambda: [_send(*sent) for sent in out])
 
 
