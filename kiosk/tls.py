@@ -14,7 +14,7 @@ for data outside it, so a reader waiting for the server never holds up the write
 """
 from __future__ import annotations
 
-import select
+import selectors
 import ssl
 import threading
 import time
@@ -35,9 +35,10 @@ class SerializedSSLSocket(ssl.SSLSocket):
         while True:
             if not self.pending():   # nothing decrypted yet: wait for the wire, without the lock
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                readable, _, _ = select.select([self], [], [], left)
-                if not readable:
-                    raise TimeoutError("timed out")
+                with selectors.DefaultSelector() as selector:   # poll/epoll: no FD_SETSIZE limit
+                    selector.register(self, selectors.EVENT_READ)
+                    if not selector.select(left):
+                        raise TimeoutError("timed out")
             with self._tls_lock:
                 self.settimeout(0)   # read what is there; never wait while holding the lock
                 try:
