@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.sla.sinks import Mailbox
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in, watched  # noqa: F401  (browser: fixture)
 from tests.support.live import LiveServer, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -48,14 +48,6 @@ def shots(artifacts):
     return save
 
 
-def sign_in(page, server, username, password, lands_on):
-    page.goto(server.url + "/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(f"**{lands_on}*")
-
-
 def open_task_in_the_database(server):
     """A task on its way to PHIJSK, made with the actions in this process on the server's own database
     (the kiosk would be closed at the hour this test may run, so no ticket is issued for it)."""
@@ -88,7 +80,7 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, server, "admin", "demo12345", "/admin")
+    sign_in(page, server.url, "admin", "/admin", asked=False)
     page.wait_for_selector("#services-table tbody tr")
     shots(page, "01-catalog")
 
@@ -172,7 +164,7 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
     otp = page.inner_text("#otp-value")
     shots(page, "08-staff-one-time-password")
     officer = browser.new_context().new_page()
-    sign_in(officer, server, "dewi", otp, "/password")
+    sign_in(officer, server.url, "dewi", "/password", asked=False, password=otp)
     assert officer.is_visible("#must-change")
     officer.fill("#pw-current", otp)
     officer.fill("#pw-new", "dewi")
@@ -237,14 +229,9 @@ def test_mbak_yuni_runs_the_office_from_the_browser(browser, server, mailbox, sh
 
 
 def test_pak_hendra_reads_his_units_in_english(browser, server, shots):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "/login?lang=en")
-    page.fill("#username", "sup-phijsk-pk")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/supervisor")
+    page = watched(browser.new_page(viewport={"width": 1366, "height": 900}))
+    errors = page.errors
+    sign_in(page, server.url, "sup-phijsk-pk", "/supervisor", asked=False, lang="en")
     page.goto(server.url + "/admin")
     page.wait_for_selector("#services-table tbody tr")
     assert not page.is_visible("#service-form") and not page.is_visible("a[data-tab=audit]")

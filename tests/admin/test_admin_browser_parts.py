@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in, watched  # noqa: F401  (browser: fixture)
 from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -24,15 +24,9 @@ def server(tmp_path):
 
 def admin_page(chromium, server):
     """The administrator signed in, in English; with the list the page's script errors land in."""
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "/login?lang=en")
-    page.fill("#username", "admin")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/admin*")
-    return page, errors
+    page = watched(chromium.new_page(viewport={"width": 1366, "height": 900}))
+    sign_in(page, server.url, "admin", "/admin", asked=False, lang="en")
+    return page, page.errors
 
 
 def test_the_year_view_shows_the_ramadan_period(browser, server, artifacts):  # noqa: F811

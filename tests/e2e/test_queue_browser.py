@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in  # noqa: F401  (browser: fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_p0_calls_next_and_the_display_board_changes(live_server, browser, artif
     booth.wait_for_selector("#login-error:not([hidden])")
     booth.fill("#password", "demo12345")
     booth.click("#login-submit")
-    booth.wait_for_url("**/booth")
+    booth.wait_for_url(live_server.url + "/booth")      # exactly: a glob would match /login?next=/booth
     booth.wait_for_selector("#waiting li[data-ticket]")
     assert booth.locator("#waiting li[data-ticket]").count() == 3   # K3 is not served at booth 3
     assert booth.locator("#waiting .badge.priority").count() == 1
@@ -97,11 +97,7 @@ def test_booth_in_english_and_transfer(live_server, browser, artifacts):  # noqa
 
 
 def login_page(browser, server, username):  # noqa: F811  (a browser, not the fixture)
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(server.url + "/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
+    page = sign_in(browser.new_page(viewport={"width": 1366, "height": 900}), server.url, username)
     page.wait_for_selector("body[data-synced=yes]")
     return page
 

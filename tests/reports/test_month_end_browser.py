@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from tests.conftest import make_settings
 from tests.reports.conftest import _close, _open
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in, watched  # noqa: F401  (browser: fixture)
 from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -34,14 +34,9 @@ def server(tmp_path):
 
 
 def test_pak_hendra_closes_march(server, browser, artifacts):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "/login")
-    page.fill("#username", "sup-phijsk")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/supervisor")
+    page = watched(browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True))
+    errors = page.errors
+    sign_in(page, server.url, "sup-phijsk", "/supervisor", asked=False)
     page.goto(server.url + "/reports?month=2026-03&unit=PHIJSK")
     assert page.inner_text("#period") == "2026-03-01 – 2026-03-31"
     bars = page.locator("#trend-chart svg rect.bar.received[data-month='2026-03']")
@@ -83,11 +78,7 @@ def test_supervisor_tiles_follow_the_day_live(live_server, browser, artifacts): 
     import requests
     token = live_server.kiosk_token("lobby")
     page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(live_server.url + "/login")
-    page.fill("#username", "sup-phijsk-pk")
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/supervisor")
+    sign_in(page, live_server.url, "sup-phijsk-pk", "/supervisor", asked=False)
     page.wait_for_function("document.querySelector('[data-tile=waiting] b').textContent === '0'")
     for _ in range(2):
         r = requests.post(live_server.url + "/api/v1/tickets", json={"service": "PP"},

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.screens.helpers import as_person, issue
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in, watched  # noqa: F401  (browser: fixture)
 from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -46,15 +46,9 @@ def morning(tmp_path_factory):
 
 def open_page(browser, server, path, who, lang, viewport):  # noqa: F811  (a browser, not the fixture)
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page = watched(context.new_page())
     if who:
-        page.goto(server.url + f"/login?lang={lang}&next={path}")
-        page.fill("#username", who)
-        page.fill("#password", "demo12345")
-        page.click("#login-submit")
-        page.wait_for_url(f"**{path}")
+        sign_in(page, server.url, who, path, lang=lang)
     else:
         page.goto(server.url + f"{path}?lang={lang}")
     page.wait_for_load_state()

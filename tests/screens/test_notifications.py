@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.screens.helpers import as_person, issue
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in  # noqa: F401  (browser: fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +29,7 @@ def inbox(browser, server, username="p1-09"):  # noqa: F811  (a browser, not the
     context.grant_permissions(["notifications"], origin=server.url)
     context.add_init_script(RECORD)
     page = context.new_page()
-    page.goto(server.url + "/login?next=/inbox")
-    page.fill("#username", username)
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**/inbox")
+    sign_in(page, server.url, username, "/inbox")
     page.wait_for_function("document.body && document.body.dataset.online === 'yes'")
     return page
 

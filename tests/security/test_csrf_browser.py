@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in  # noqa: F401  (browser: fixture)
 from tests.support.live import free_port
 
 ATTACK = """<!doctype html><html><body>
@@ -60,11 +60,7 @@ def test_a_page_on_another_port_cannot_act_for_a_signed_in_booth(live_server, br
     errors = []
     booth.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     booth.on("pageerror", lambda exc: errors.append(str(exc)))
-    booth.goto(live_server.url + "/login?next=/booth")
-    booth.fill("#username", "p0-03")
-    booth.fill("#password", "demo12345")
-    booth.click("#login-submit")
-    booth.wait_for_url("**/booth")
+    sign_in(booth, live_server.url, "p0-03", "/booth")
     booth.wait_for_selector("body[data-online=yes]")     # the booth's scripts run under the CSP
 
     origin, pages = attacker
@@ -106,11 +102,7 @@ def test_every_screen_runs_under_the_csp(live_server, browser):  # noqa: F811
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         if username:
-            page.goto(live_server.url + "/login?next=" + path)
-            page.fill("#username", username)
-            page.fill("#password", "demo12345")
-            page.click("#login-submit")
-            page.wait_for_url(live_server.url + path)   # the screen itself, not /login?next=/booth
+            sign_in(page, live_server.url, username, path)
         else:
             page.goto(live_server.url + path)
         page.wait_for_selector("body[data-online=yes]")      # its scripts ran and the socket is up

@@ -10,6 +10,7 @@ import functools
 import os
 import shutil
 import subprocess
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -17,6 +18,7 @@ CHROMIUM = os.environ.get("PTSA_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 FIX = "bash scripts/setup-env.sh test installs what it needs"
+DEMO_PASSWORD = "demo12345"
 
 
 def _first_error_line(result: subprocess.CompletedProcess) -> str:
@@ -95,3 +97,29 @@ def browser():
         b = launch(p)
         yield CspTolerantBrowser(b)
         b.close()
+
+
+def sign_in(page, base_url: str, username: str, lands_on: str | None = None, *, asked: bool = True,
+            lang: str | None = None, password: str = DEMO_PASSWORD):
+    """Sign `username` in through the login form and wait until the browser is on the path `lands_on`
+    (asked for with ?next= unless `asked` is False, to see where the server sends this person on its
+    own; without `lands_on`, anywhere but /login). The path is compared exactly: a glob such as
+    "**/booth" also matches /login?next=/booth and returns before the sign-in has happened."""
+    wanted = {"lang": lang, "next": lands_on if asked else None}
+    query = urlencode({key: value for key, value in wanted.items() if value}, safe="/")
+    page.goto(base_url + "/login" + (f"?{query}" if query else ""))
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    if lands_on:
+        page.wait_for_url(lambda url: urlsplit(url).path == lands_on)
+    else:
+        page.wait_for_url(lambda url: urlsplit(url).path != "/login")
+    return page
+
+
+def watched(page):
+    """`page` with `page.errors`: the script errors it raises, for a test to assert none happened."""
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page

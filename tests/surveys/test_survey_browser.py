@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in  # noqa: F401  (browser: fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +16,6 @@ def issue(server, token, service="PP"):
                       headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert r.status_code == 201, r.text
     return r.json()
-
-
-def sign_in(page, server, username, path):
-    page.goto(server.url + path)
-    page.fill("#username", username)
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url("**" + path.split("?")[0])
 
 
 def serve_next(booth):
@@ -74,12 +66,12 @@ def test_a_visitor_answers_on_the_booth_tablet_and_the_index_moves(live_server, 
 
     report = browser.new_page(viewport={"width": 1366, "height": 900})
     report.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(report, live_server, "sup-phijsk-pk", "/reports/skm")
+    sign_in(report, live_server.url, "sup-phijsk-pk", "/reports/skm")
     assert "Belum ada responden" in report.inner_text("#skm-ikm")
 
     booth = browser.new_page(viewport={"width": 1366, "height": 900})
     booth.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(booth, live_server, "p0-03", "/booth")
+    sign_in(booth, live_server.url, "p0-03", "/booth")
     booth.wait_for_selector("#waiting li[data-ticket]")
 
     # 1. Dimas finishes the first visit: the tablet opens the survey for that ticket by itself

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from tests.support.browser import browser  # noqa: F401  (fixture)
+from tests.support.browser import browser, sign_in, watched  # noqa: F401  (browser: fixture)
 from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -28,16 +28,9 @@ def server(tmp_path):
 
 
 def signed_in(browser, server, username, path, viewport=(1366, 900)):  # noqa: F811
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + path)
-    page.fill("#username", username)
-    page.fill("#password", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_url(f"**{path}")
+    page = watched(browser.new_page(viewport={"width": viewport[0], "height": viewport[1]}))
+    sign_in(page, server.url, username, path)
     page.wait_for_selector("body[data-synced=yes]")
-    page.errors = errors
     return page
 
 
