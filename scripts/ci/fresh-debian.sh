@@ -45,7 +45,8 @@ status=$?
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 fresh_log "PTSA_SERVER_PORT=$PORT bash scripts/demo.sh"
 as_user '
-  PTSA_SERVER_PORT='"$PORT"' bash scripts/demo.sh > /tmp/demo.log 2>&1 &
+  # a process group of its own, so stopping it stops everything it started, whatever it execs
+  PTSA_SERVER_PORT='"$PORT"' setsid bash scripts/demo.sh > /tmp/demo.log 2>&1 &
   demo=$!
   python3 - <<PY
 import json, sys, time, urllib.request
@@ -58,7 +59,7 @@ for _ in range(600):
 sys.exit(1)
 PY
   up=$?
-  kill $demo; wait $demo
+  kill -TERM -- -$demo; wait $demo
   cat /tmp/demo.log | grep -v "^ *$" | head -n 40
   [ $up = 0 ] && grep -q "on http://127.0.0.1:'"$PORT"'/" /tmp/demo.log && grep -q "curl -X POST http://127.0.0.1:'"$PORT"'/api" /tmp/demo.log \
     && grep -q -- "--server http://127.0.0.1:'"$PORT"'" /tmp/demo.log && ! grep -q ":8080" /tmp/demo.log
