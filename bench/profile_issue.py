@@ -4,6 +4,7 @@ database named by --database-url (a PostgreSQL server: a database of its own is 
 temporary SQLite file: SQL statements per issue by kind, and the cProfile functions by own time.
 
     python bench/profile_issue.py [--database-url postgresql://postgres@127.0.0.1/test] [--tickets 500]
+                                  [--sort tottime|cumulative]
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--tickets", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
+                        help="order the profile by own time (default) or by time including callees")
     args = parser.parse_args()
     import db
     from bench.bench_tickets import fresh_database
@@ -76,7 +79,7 @@ def main() -> int:
             lobby._wake = None
             lobby._changed.clear()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.top)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
             db.database.close()
             if hasattr(db.database.obj, "close_all"):
                 db.database.obj.close_all()
