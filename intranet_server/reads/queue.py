@@ -149,17 +149,25 @@ _count_waiting_after = Prepared(_waiting_after_query)
 
 
 def ahead_of(ticket: Ticket) -> int:
-    """How many visitors of the same queue will be called before this one."""
+    """How many visitors of the same queue will be called before this one by the kind of booth that
+    reaches them first: an ordinary booth follows the office's policy, a priority booth calls every
+    priority visitor before the others (so a lansia visitor there is told the shorter line)."""
     if ticket.priority is None:
         # A visitor without priority who arrived last is behind everyone already waiting, under
-        # every policy (see test_last_normal_arrival_is_behind_everyone): two counts, no sorting.
+        # every policy and at every booth (see test_last_normal_arrival_is_behind_everyone): two
+        # counts, no sorting.
         [(others, after)] = _count_waiting_after.tuples(service=ticket.service_id, id=ticket.id,
                                                          arrived_at=ticket.arrived_at)
         if not after:
             return others
-    order = ordered_waiting([ticket.service_id])
-    ids = [c.id for c in order]
-    return ids.index(ticket.id) if ticket.id in ids else 0
+    ids = [ticket.service_id]
+    booth_kinds = {booth.priority for booth in booths_serving(service_row(ticket.service_id))} or {False}
+    candidates, recent = waiting_candidates(ids), recent_call_flags(ids)
+    positions = []
+    for priority_booth in sorted(booth_kinds):
+        order = [c.id for c in queue_order(candidates, recent, actions.office.policy, clock.now(), priority_booth)]
+        positions.append(order.index(ticket.id) if ticket.id in order else 0)
+    return min(positions)
 
 
 def wait_for(service: Service, ahead: int, booths: list[Booth] | None = None) -> int:

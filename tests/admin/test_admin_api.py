@@ -107,6 +107,8 @@ def test_a_priority_booth_calls_the_priority_visitor_first(admin, kiosk_token):
     kiosk = {"Authorization": f"Bearer {kiosk_token}"}
     normal = admin.post("/api/v1/tickets", json={"service": "PP"}, headers=kiosk).get_json()
     lansia = admin.post("/api/v1/tickets", json={"service": "PP", "priority": "lansia"}, headers=kiosk).get_json()
+    # her ticket counts the line of the booth that reaches her first: the priority booth's, nobody ahead
+    assert normal["ahead"] == 0 and lansia["ahead"] == 0
     # an ordinary booth follows the office's policy: the earlier ordinary visitor first
     login(admin, "p0-04")
     state = admin.get("/api/v1/booth").get_json()

@@ -184,10 +184,11 @@ def test_wait_estimate_uses_median_and_booths():
 
 @settings(max_examples=300, deadline=None)
 @given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
-       st.integers(0, 4), st.integers(0, 200))
-def test_last_normal_arrival_is_behind_everyone(cands, recent, kind, ratio, now_min):
-    """The shortcut in queries.ahead_of: a normal visitor who arrived last has everyone ahead."""
+       st.integers(0, 4), st.integers(0, 200), st.booleans())
+def test_last_normal_arrival_is_behind_everyone(cands, recent, kind, ratio, now_min, priority_booth):
+    """The shortcut in reads.queue.ahead_of: a normal visitor who arrived last has everyone ahead, at an
+    ordinary booth and at a priority booth."""
     newest = Candidate(10_001, False, at(121))
     order = queue_order(cands + [newest], recent, PriorityPolicy(kind, ratio, dt.timedelta(minutes=30)),
-                        at(now_min + 121))
+                        at(now_min + 121), priority_booth)
     assert order[-1] == newest
