@@ -43,6 +43,7 @@ def build_app(url: str, data_dir: Path):
     with db.database.connection_context():
         load_catalog(read_catalog())
         load_demo_staff(PASSWORD)
+        Service.update(daily_cap=None).execute()   # both phases issue today: no quota in the way
     from tests.support.csrf import CsrfClient
     app = create_app(settings)
     app.test_client_class = CsrfClient     # sends the session's CSRF token, as the pages' script does
