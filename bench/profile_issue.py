@@ -1,10 +1,13 @@
-"""Where the time of one ticket issue goes, in process (Flask test client, no network; lobby summaries
-deferred as the server's coalescing publisher does), on the
+"""Where the time of one ticket issue (or one call-next, --verb call-next) goes, in process (Flask test
+client, no network; lobby summaries deferred as the server's coalescing publisher does), on the
 database named by --database-url (a PostgreSQL server: a database of its own is created there) or a
-temporary SQLite file: SQL statements per issue by kind, and the cProfile functions by own time.
+temporary SQLite file: SQL statements per request by kind, and the cProfile functions by own time.
 
     python bench/profile_issue.py [--database-url postgresql://postgres@127.0.0.1/test] [--tickets 500]
-                                  [--sort tottime|cumulative]
+                                  [--sort tottime|cumulative] [--verb issue|call-next]
+
+With --verb call-next the tickets are issued first (not measured), then booth 3's officer calls them
+one by one: each call finishes the previous visit and calls the next (the booth's usual verb).
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
                         help="order the profile by own time (default) or by time including callees")
+    parser.add_argument("--verb", default="issue", choices=("issue", "call-next"))
     args = parser.parse_args()
     import db
     from bench.bench_tickets import fresh_database
@@ -66,13 +70,27 @@ def main() -> int:
             from intranet_server.realtime import lobby
             lobby._wake = threading.Event()
             db.database.obj.execute_sql = counting
+            services = ("PP", "PKB", "K3", "TKA") if args.verb == "issue" else ("PP", "PKB")   # booth 3 serves both
+            issued = [client.post("/api/v1/tickets", json={"service": services[i % len(services)]},
+                                  headers=headers) for i in range(args.tickets if args.verb == "call-next" else 0)]
+            assert all(r.status_code == 201 for r in issued)
+            if args.verb == "call-next":
+                from tests.support.csrf import CsrfClient
+                app.test_client_class = CsrfClient
+                client = app.test_client()
+                assert client.post("/api/v1/auth/login", json={"username": "p0-03", "password": "demo12345"}
+                                   ).status_code == 200
+                statements.clear()
             profile = cProfile.Profile()
             t0 = time.perf_counter()
             profile.enable()
             for i in range(args.tickets):
-                r = client.post("/api/v1/tickets", json={"service": ("PP", "PKB", "K3", "TKA")[i % 4]},
-                                headers=headers)
-                assert r.status_code == 201, r.get_json()
+                if args.verb == "issue":
+                    r = client.post("/api/v1/tickets", json={"service": services[i % len(services)]}, headers=headers)
+                    assert r.status_code == 201, r.get_json()
+                else:
+                    r = client.post("/api/v1/queue/call-next")
+                    assert r.status_code == 200, r.get_json()
             profile.disable()
             elapsed = time.perf_counter() - t0
             db.database.obj.execute_sql = real_execute
@@ -85,10 +103,10 @@ def main() -> int:
                 db.database.obj.close_all()
         finally:
             drop()
-    print(json.dumps({"benchmark": "ticket issue profile", "database": url.split(":")[0],
-                      "tickets": args.tickets, "ms_per_issue_profiled": round(elapsed / args.tickets * 1000, 2),
-                      "statements_per_issue": {k: round(v / args.tickets, 2) for k, v in statements.most_common()},
-                      "statements_per_issue_total": round(sum(statements.values()) / args.tickets, 2)}, indent=2))
+    print(json.dumps({"benchmark": f"{args.verb} profile", "database": url.split(":")[0],
+                      "tickets": args.tickets, "ms_per_request_profiled": round(elapsed / args.tickets * 1000, 2),
+                      "statements_per_request": {k: round(v / args.tickets, 2) for k, v in statements.most_common()},
+                      "statements_per_request_total": round(sum(statements.values()) / args.tickets, 2)}, indent=2))
     print(out.getvalue())
     return 0
 

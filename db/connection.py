@@ -70,8 +70,9 @@ def is_postgres() -> bool:
 def locked(model, row_id):
     """The row with this id, locked until the transaction ends, or None: FOR UPDATE on PostgreSQL;
     SQLite's IMMEDIATE write transaction already keeps every other writer out."""
-    query = model.select().where(model._meta.primary_key == row_id)
-    return (query.for_update() if is_postgres() else query).first()
+    from db.prepared import by_id   # (db.prepared imports db.models, as this module does)
+    rows = by_id(model, lock=True).rows(model, id=row_id)
+    return rows[0] if rows else None
 
 
 def _runner() -> Runner:

@@ -167,14 +167,24 @@ class Ticket(BaseModel):
     # index, instead of converting each ticket's issue instant with strftime
     issued_s = BigIntegerField(null=True)
 
-    def save(self, *args, **kwargs):
+    def save(self, force_insert=False, only=None):
         self.keep_derived()
-        return super().save(*args, **kwargs)
+        if self.id is None or force_insert or only is not None:
+            return super().save(force_insert=force_insert, only=only)
+        # every booth verb saves a ticket: the UPDATE of its changed fields, with SQL built once
+        from db.prepared import updater   # (db.prepared imports this module)
+        return updater(Ticket).save(self)
 
     def keep_derived(self) -> None:
-        self.issued_s = epoch_seconds(self.issued_at)
-        self.wait_s = whole_seconds(self.issued_at, self.first_called_at)
-        self.visit_s = whole_seconds(self.started_at, self.finished_at)
+        """The derived seconds of the instants being written (all of them for a new row): a copy read
+        before another transaction's change must not write back seconds computed from stale instants."""
+        changed = self._dirty if self.id is not None else None
+        if changed is None or "issued_at" in changed:
+            self.issued_s = epoch_seconds(self.issued_at)
+        if changed is None or not changed.isdisjoint(("issued_at", "first_called_at")):
+            self.wait_s = whole_seconds(self.issued_at, self.first_called_at)
+        if changed is None or not changed.isdisjoint(("started_at", "finished_at")):
+            self.visit_s = whole_seconds(self.started_at, self.finished_at)
 
     class Meta:
         indexes = (

@@ -11,10 +11,14 @@ call after that only fills in the values, converted by the field they belong to 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from peewee import Field, Node, Query
+from peewee import (
+    AutoField, BigAutoField, BigIntegerField, CharField, Field, ForeignKeyField, IntegerField, Model, Node,
+    PostgresqlDatabase, Query, SmallIntegerField, TextField,
+)
 
 from db.models import database
 
@@ -37,6 +41,19 @@ class Param(Node):
         return value if self.field is None or value is None else self.field.db_value(value)
 
 
+# columns both engines already give as the Python type peewee's field would make (int, str): read as is
+_AS_IS = (AutoField, BigAutoField, IntegerField, BigIntegerField, SmallIntegerField, CharField, TextField)
+
+
+def _converter(column) -> Callable | None:
+    """How a selected column is read back: by its field (text to datetime on SQLite, 0/1 to bool, JSON
+    text to objects), or not at all for plain integers and text (a long list reads faster)."""
+    if not isinstance(column, Field):
+        return None
+    field = column.rel_field if isinstance(column, ForeignKeyField) else column
+    return None if type(field) in _AS_IS else column.python_value
+
+
 class _Slot:
     """What stands in peewee's parameter list for a Param until a call binds it."""
     __slots__ = ("param",)
@@ -54,26 +71,27 @@ class Prepared:
 
     def __init__(self, build: Callable[..., Query]):
         self._build = build
-        self._compiled: dict[tuple, tuple[str, list, list]] = {}
+        self._compiled: dict[tuple, tuple[str, list, list, list]] = {}
 
-    def _compile(self, shape: tuple) -> tuple[str, list, list]:
+    def _compile(self, shape: tuple) -> tuple[str, list, list, list]:
         key = (type(database.obj), shape)
         compiled = self._compiled.get(key)
         if compiled is None:
             query = self._build(*shape)
             sql, params = query.sql()
             # a SELECT's columns read back through their fields (text to datetime on SQLite, ...)
-            converters = [c.python_value if isinstance(c, Field) else None
-                          for c in (getattr(query, "_returning", None) or ())]
-            compiled = self._compiled[key] = (sql, params, converters)
+            columns = getattr(query, "_returning", None) or ()
+            converters = [_converter(c) for c in columns]
+            names = [c.name if isinstance(c, Field) else None for c in columns]
+            compiled = self._compiled[key] = (sql, params, converters, names)
         return compiled
 
     def sql(self, *shape) -> tuple[str, list]:
-        sql, params, _ = self._compile(shape)
+        sql, params, _, _ = self._compile(shape)
         return sql, params
 
     def execute(self, *shape, **values):
-        sql, params, _ = self._compile(shape)
+        sql, params, _, _ = self._compile(shape)
         return database.execute_sql(sql, [p.param.bind(values) if type(p) is _Slot else p for p in params])
 
     def tuples(self, *shape, **values) -> list[tuple]:
@@ -84,6 +102,17 @@ class Prepared:
             return rows
         return [tuple(v if f is None or v is None else f(v) for f, v in zip(converters, row, strict=True))
                 for row in rows]
+
+    def rows(self, model: type[Model], *shape, **values) -> list[Model]:
+        """The rows of a prepared SELECT of `model`'s fields as model instances, built as peewee's own
+        select builds them (no defaults applied, nothing dirty)."""
+        names = self._compile(shape)[3]
+        made = []
+        for row in self.tuples(*shape, **values):
+            instance = model(__no_default__=1, **dict(zip(names, row, strict=True)))
+            instance._dirty.clear()
+            made.append(instance)
+        return made
 
 
 def insert(model, fields: list[Field]) -> Prepared:
@@ -119,3 +148,40 @@ class Inserter:
         setattr(row, self._pk.name, cursor.fetchone()[0])
         row._dirty.clear()
         return row
+
+
+class Updater:
+    """`row.save()` of a stored row with its SQL built once per set of changed fields: an UPDATE, by
+    id, of the fields assigned since the row was read (peewee's dirty fields) — the columns nobody
+    changed are not written back, so a save never undoes another transaction's change to them."""
+
+    def __init__(self, model):
+        self.model = model
+        pk = self._pk = model._meta.primary_key
+        self._query = Prepared(lambda names: model.update(
+            {model._meta.fields[n]: Param(n, model._meta.fields[n]) for n in names}).where(pk == Param("_pk_", pk)))
+
+    def save(self, row) -> int:
+        names = tuple(sorted(row._dirty - {self._pk.name}))
+        if not names:
+            return 0
+        cursor = self._query.execute(names, _pk_=row.get_id(), **{n: row.__data__.get(n) for n in names})
+        row._dirty.clear()
+        return cursor.rowcount
+
+
+@functools.cache
+def updater(model) -> Updater:
+    return Updater(model)
+
+
+@functools.cache
+def by_id(model, *, lock: bool = False) -> Prepared:
+    """SELECT of the row with id `id` (`.rows(model, id=...)`); with `lock`, FOR UPDATE on PostgreSQL
+    (SQLite's IMMEDIATE write transaction already keeps every other writer out)."""
+    pk = model._meta.primary_key
+
+    def build():
+        query = model.select().where(pk == Param("id", pk))
+        return query.for_update() if lock and isinstance(database.obj, PostgresqlDatabase) else query
+    return Prepared(build)

@@ -8,7 +8,7 @@ import pytest
 
 import db
 from db.models import AuditEvent, Kiosk, RoomEvent, Service, Ticket, database
-from db.prepared import Inserter, Param, Prepared, insert_many
+from db.prepared import Inserter, Param, Prepared, by_id, insert_many
 from tests.conftest import prepare_database
 
 UTC = dt.timezone.utc
@@ -81,3 +81,37 @@ def test_each_engine_gets_its_own_sql(migrated):
     query = Prepared(lambda: Ticket.select(Ticket.id).where(Ticket.seq == Param("seq")))
     sql, _ = query.sql()
     assert ("%s" in sql) == db.is_postgres() and ("?" in sql) != db.is_postgres()
+
+
+def test_rows_are_the_instances_peewee_builds(migrated):
+    service = Service.get(Service.code == "PP")
+    kiosk = Kiosk.create(name="k1", token_hash="x" * 64, created_at=dt.datetime.now(UTC))
+    made = Ticket.create(**ticket_fields(service, kiosk, 1))
+    [read] = by_id(Ticket).rows(Ticket, id=made.id)
+    assert read.__data__ == Ticket.get_by_id(made.id).__data__ and not read.is_dirty()
+    assert read.service.code == "PP" and read.issued_at.tzinfo is not None
+    assert by_id(Ticket).rows(Ticket, id=made.id + 99) == []
+    assert ("FOR UPDATE" in by_id(Ticket, lock=True).sql()[0]) == db.is_postgres()
+
+
+def test_a_ticket_save_writes_its_changed_fields_only(migrated):
+    """Two copies of one row, each changed and saved: both changes stay (a save of every column, as
+    peewee's own does, would put the first copy's status back), and the derived seconds follow."""
+    service = Service.get(Service.code == "PP")
+    kiosk = Kiosk.create(name="k1", token_hash="x" * 64, created_at=dt.datetime.now(UTC))
+    made = Ticket.create(**ticket_fields(service, kiosk, 1))
+    first, second = Ticket.get_by_id(made.id), Ticket.get_by_id(made.id)
+    first.status, first.first_called_at = "called", made.issued_at + dt.timedelta(minutes=9, seconds=30)
+    assert first.save() == 1 and not first.is_dirty()
+    second.priority = None
+    assert second.save() == 1
+    stored = Ticket.get_by_id(made.id)
+    assert (stored.status, stored.priority, stored.wait_s) == ("called", None, 570)
+    assert stored.first_called_at == made.issued_at + dt.timedelta(minutes=9, seconds=30)
+    # what peewee's own save of these fields writes
+    peewee_row = Ticket.create(**ticket_fields(service, kiosk, 2))
+    peewee_row.status, peewee_row.first_called_at, peewee_row.priority = "called", stored.first_called_at, None
+    peewee_row.keep_derived()
+    super(Ticket, peewee_row).save()
+    ours, theirs = Ticket.get_by_id(made.id).__data__, Ticket.get_by_id(peewee_row.id).__data__
+    assert {k for k in ours if ours[k] != theirs[k]} == {"id", "seq", "number", "idempotency_key"}

@@ -5,7 +5,7 @@ from peewee import IntegrityError
 
 from db import is_postgres, locked
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
-from db.prepared import Inserter, Param, Prepared
+from db.prepared import Inserter, Param, Prepared, by_id
 from intranet_server import actions, clock
 from intranet_server.realtime import lobby
 from intranet_server.reads import queue as queue_reads
@@ -260,7 +260,7 @@ def call_next(staff: Staff) -> Ticket | None:
         if candidate is None:
             out.send()
             return None
-        ticket = Ticket.get_by_id(candidate.id)
+        [ticket] = by_id(Ticket).rows(Ticket, id=candidate.id)
         _call(ticket, booth, staff)
         audit(staff.username, "ticket.call", "ticket", ticket.id, booth=booth.number, how="next")
         _announce(out, ticket, booth=booth, call=True)

@@ -19,6 +19,7 @@ from typing import Callable
 
 from db.models import Staff, database
 from db.passwords import hash_password, verify_password
+from db.prepared import by_id
 from db.security_models import LoginThrottle, StaffSession
 from intranet_server import clock
 from intranet_server.actions import ActionError, Invalid, Unauthorized, audit
@@ -143,8 +144,17 @@ def session_for(raw: str | None) -> StaffSession | None:
     """The live session this cookie id names (idle and absolute limits applied), or None."""
     if not raw or not isinstance(raw, str) or len(raw) > 128:
         return None
-    row = StaffSession.get_or_none(StaffSession.id_hash == id_hash(raw))
-    return row if row is not None and touch(row) else None
+    # every signed-in request asks: the session and its officer by key, with SQL built once
+    rows = by_id(StaffSession).rows(StaffSession, id=id_hash(raw))
+    if not rows:
+        return None
+    row = rows[0]
+    staff = by_id(Staff).rows(Staff, id=row.staff_id)
+    if not staff:
+        return None
+    row.staff = staff[0]      # as a joined select would give it; nothing to write back
+    row._dirty.clear()
+    return row if touch(row) else None
 
 
 def touch(row: StaffSession) -> bool:

@@ -79,20 +79,40 @@ def today() -> dt.date:
     return business_day(clock.now(), actions.office.timezone)
 
 
+def _services_in(n: int):
+    """`service IN (...)` of n named values service_0 … (a prepared query's shape is n)."""
+    return Ticket.service.in_([Param(f"service_{i}", Ticket.service) for i in range(n)])
+
+
+def _each(service_ids: list[int]) -> dict[str, int]:
+    return {f"service_{i}": service_id for i, service_id in enumerate(service_ids)}
+
+
+# what every call-next asks (the line, the ratio policy's history, the booth's visits): SQL built once
+_waiting = Prepared(lambda n: Ticket.select(Ticket.id, Ticket.priority, Ticket.arrived_at)
+                    .where((Ticket.status == "waiting") & _services_in(n)))
+_recent_calls = Prepared(lambda n, limit: (
+    Ticket.select(Ticket.priority)
+    .where(_services_in(n) & Ticket.first_called_at.is_null(False)
+           & (Ticket.business_day == Param("day", Ticket.business_day)))
+    .order_by(Ticket.first_called_at.desc()).limit(limit)))
+_at_booth = Prepared(lambda: Ticket.select().where((Ticket.booth == Param("booth", Ticket.booth))
+                                                   & Ticket.status.in_(ACTIVE)).order_by(Ticket.called_at))
+
+
 def waiting_candidates(service_ids: list[int]) -> list[Candidate]:
-    rows = (Ticket.select(Ticket.id, Ticket.priority, Ticket.arrived_at)
-            .where((Ticket.status == "waiting") & (Ticket.service.in_(service_ids))).tuples())
-    arrived = Ticket.arrived_at.python_value
-    return [Candidate(id_, priority is not None, arrived(at)) for id_, priority, at in rows]
+    if not service_ids:
+        return []
+    return [Candidate(id_, priority is not None, at)
+            for id_, priority, at in _waiting.tuples(len(service_ids), **_each(service_ids))]
 
 
 def recent_call_flags(service_ids: list[int], limit: int = 10) -> list[bool]:
     """Priority flags of the latest calls in these queues, newest first (feeds the ratio policy)."""
-    rows = (Ticket.select(Ticket.priority)
-            .where(Ticket.service.in_(service_ids) & Ticket.first_called_at.is_null(False)
-                   & (Ticket.business_day == today()))
-            .order_by(Ticket.first_called_at.desc()).limit(limit))
-    return [r.priority is not None for r in rows]
+    if not service_ids:
+        return []
+    return [priority is not None for (priority,) in
+            _recent_calls.tuples(len(service_ids), limit, day=today(), **_each(service_ids))]
 
 
 def ordered_waiting(service_ids: list[int], priority_booth: bool = False) -> list[Candidate]:
@@ -176,13 +196,17 @@ def wait_for(service: Service, ahead: int, booths: list[Booth] | None = None) ->
                            service.typical_service_s, len(booths))
 
 
+# one statement, built once: the people waiting in a queue and its ticket counter of the day
+_waiting_and_issued = Prepared(lambda: Ticket.select(
+    fn.COUNT(Ticket.id),
+    TicketCounter.select(TicketCounter.value).where(
+        (TicketCounter.service == Param("service", TicketCounter.service))
+        & (TicketCounter.business_day == Param("day", TicketCounter.business_day))))
+    .where((Ticket.service == Param("service", Ticket.service)) & (Ticket.status == "waiting")))
+
+
 def service_summary(service: Service) -> dict:
-    issued = (TicketCounter.select(TicketCounter.value)
-              .where((TicketCounter.service == service.id) & (TicketCounter.business_day == today())))
-    # one statement: the people waiting and today's ticket counter
-    waiting, issued_today = (Ticket.select(fn.COUNT(Ticket.id), issued)
-                             .where((Ticket.service == service.id) & (Ticket.status == "waiting"))
-                             .scalar(as_tuple=True))
+    [(waiting, issued_today)] = _waiting_and_issued.tuples(service=service.id, day=today())
     issued_today = issued_today or 0
     closed = service_closed_reason(service)
     cap_left = None if service.daily_cap is None else max(service.daily_cap - issued_today, 0)
@@ -245,8 +269,7 @@ def booth_services(booth: Booth) -> list[Service]:
 
 
 def current_at_booth(booth: Booth) -> list[Ticket]:
-    return list(Ticket.select().where((Ticket.booth == booth) & (Ticket.status.in_(ACTIVE)))
-                .order_by(Ticket.called_at))
+    return _at_booth.rows(Ticket, booth=booth.id)
 
 
 def booth_state(booth: Booth) -> dict:
