@@ -50,17 +50,18 @@ def build_app(url: str, data_dir: Path):
     return app
 
 
-def fill_history(tickets: int, tasks: int, seed: int = 7) -> None:
-    """Bulk rows on days before today: served, no-show and cancelled tickets at every booth; tasks
-    done long ago with their two hops."""
-    rnd = random.Random(seed)
+def fill_history(tickets: range, tasks: range, per_day: int, seed: int = 7) -> None:
+    """Bulk rows on days before today (`per_day` tickets a day, the i-th ticket on day 1 + i // per_day
+    before today): served, no-show and cancelled tickets at every booth; tasks done long ago with their
+    two hops. Ranges, so that history can be added in steps."""
+    rnd = random.Random(seed + tickets.start)
     services = list(Service.select())
     booths = list(Booth.select())
     p0 = list(Staff.select().where(Staff.role == "p0"))
     p2 = {s.unit_id: s for s in Staff.select().where(Staff.role == "p2")}
     today = dt.date.today()
-    rows, per_day = [], max(1, tickets // 1500)
-    for i in range(tickets):
+    rows = []
+    for i in tickets:
         day = today - dt.timedelta(days=1 + i // per_day)
         issued = dt.datetime.combine(day, dt.time(1, 0), UTC) + dt.timedelta(seconds=rnd.randrange(28000))
         service = rnd.choice(services)
@@ -82,9 +83,9 @@ def fill_history(tickets: int, tasks: int, seed: int = 7) -> None:
         with db.database.atomic():
             Ticket.insert_many(rows).execute()
     units2 = list(Unit.select().where(Unit.echelon == 2))
-    for start in range(0, tasks, 1000):
+    for start in range(tasks.start, tasks.stop, 1000):
         batch = []
-        for i in range(start, min(tasks, start + 1000)):
+        for i in range(start, min(tasks.stop, start + 1000)):
             unit = rnd.choice(units2)
             # older than the screens' "recently closed" window (3 days): history, not today's work
             created = dt.datetime.combine(today - dt.timedelta(days=5 + i // 150), dt.time(2), UTC)
@@ -148,6 +149,9 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--tasks", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=2,
+                        help="add the history in this many equal steps, measuring after each (the last "
+                             "against the first shows whether the figures still move once there is history)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="a PostgreSQL server: the bench creates a database of its own there, and drops it")
     args = parser.parse_args()
@@ -166,16 +170,22 @@ def main() -> int:
 def run(url: str, tmp: Path, args) -> dict:
     app = build_app(url, tmp)
     empty = measure(app, args.repeat)   # no outer app context: `g` must be new for every request
-    started = time.monotonic()
-    with db.database.connection_context():
-        fill_history(args.tickets, args.tasks)
-        db.database.execute_sql("ANALYZE")
-    filled_s = time.monotonic() - started
-    full = measure(app, args.repeat)
+    per_day = max(1, args.tickets // 1500)
+    steps, started = [], time.monotonic()
+    for step in range(1, args.steps + 1):
+        tickets = range(args.tickets * (step - 1) // args.steps, args.tickets * step // args.steps)
+        tasks = range(args.tasks * (step - 1) // args.steps, args.tasks * step // args.steps)
+        with db.database.connection_context():
+            fill_history(tickets, tasks, per_day)
+            db.database.execute_sql("ANALYZE")
+        steps.append({"tickets": tickets.stop, "tasks": tasks.stop, "median_ms": measure(app, args.repeat)})
+    first, full = steps[0]["median_ms"], steps[-1]["median_ms"]
     return {"database": url.split(":")[0], "history": {"tickets": args.tickets, "tasks": args.tasks,
-                                                       "build_s": round(filled_s, 1)},
-            "median_ms_empty": empty, "median_ms_history": full,
-            "ratio": {k: round(full[k] / empty[k], 2) for k in empty}, "load_average": os.getloadavg()}
+                                                       "build_s": round(time.monotonic() - started, 1)},
+            "median_ms_empty": empty, "steps": steps,
+            "ratio": {k: round(full[k] / empty[k], 2) for k in empty},
+            "ratio_last_over_first_step": {k: round(full[k] / first[k], 2) for k in first},
+            "load_average": os.getloadavg()}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A small time-limited cache for rows that change rarely (services, kiosks) on the hot path.
+"""A small time-limited cache for rows that change rarely (services, kiosks) on the hot path, and for
+each queue's recent service times, which every summary on the lobby's screens asks for.
 
 Entries live a few seconds: a catalog change or a revoked kiosk token takes effect on every
 process within that time (at once in the process that made the change, which calls clear())."""
@@ -30,6 +31,18 @@ class TTLCache:
         with self._lock:
             self._data.clear()
 
+    def discard(self, key) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
 
 services = TTLCache(5.0)
 kiosks = TTLCache(5.0)
+# each queue's recent service times (its wait estimate): dropped at once where a visit of it finishes
+service_times = TTLCache(5.0)
+
+
+def clear_all() -> None:
+    """Forget everything (a test's new database, whose ids repeat the previous one's)."""
+    for each in (services, kiosks, service_times):
+        each.clear()

@@ -61,8 +61,7 @@ def database(settings):
     sent: list[tuple[str, dict, str]] = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
     db.database.connect(reuse_if_open=True)
-    cache.services.clear()
-    cache.kiosks.clear()
+    cache.clear_all()
     yield sent
     if not db.database.is_closed():
         db.database.close()

@@ -101,6 +101,11 @@ def _announce(out: _Outbox, ticket: Ticket, *, services: tuple[Service, ...] = (
         if ticket.status == "done":
             from intranet_server.actions.surveys import offer_message   # the booth's survey tablet opens
             out.extra += offer_message(ticket, booth)
+    if ticket.status == "done":
+        # the queue's recent service times changed: now (this action's summaries read them) and again
+        # after the commit (a reader in between may have kept the times from before it)
+        queue_reads.forget_service_times(ticket.service_id)
+        database.after_commit(lambda: queue_reads.forget_service_times(ticket.service_id))
 
 
 # ---- issuing --------------------------------------------------------------------------

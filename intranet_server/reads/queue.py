@@ -121,9 +121,16 @@ def ordered_waiting(service_ids: list[int], priority_booth: bool = False) -> lis
 
 
 def recent_service_seconds(service: Service, limit: int) -> list[float]:
-    return [(finished - (started or called)).total_seconds()
-            for started, called, finished in _recent_services.tuples(limit, service=service.id)
-            if (started or called)]
+    """The last `limit` visits of this queue, in seconds. Kept a few seconds per queue (every summary of
+    every lobby screen asks); a finished visit drops its queue's entry at once on its own process."""
+    return cache.service_times.get((service.id, limit), lambda: [
+        (finished - (started or called)).total_seconds()
+        for started, called, finished in _recent_services.tuples(limit, service=service.id)
+        if (started or called)])
+
+
+def forget_service_times(service_id: int) -> None:
+    cache.service_times.discard((service_id, actions.office.wait_history))
 
 
 # what every issued ticket asks (its wait estimate, people ahead): SQL built once

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.models import AuditEvent, Ticket
+from db.models import AuditEvent, RoomEvent, Ticket
 
 
 def login(client, username="p0-03"):
@@ -305,3 +305,26 @@ def test_a_visit_keeps_its_wait_and_service_seconds_for_the_reports(client, kios
     assert (t.wait_s, t.visit_s) == (450, 721)
     assert t.visit_s == whole_seconds(t.started_at, t.finished_at)
     assert t.wait_s == whole_seconds(t.issued_at, t.first_called_at)
+
+
+def test_the_wait_estimate_counts_a_visit_the_moment_it_finishes(client, kiosk_token, frozen_clock):
+    """Each queue's recent service times are kept a few seconds (every lobby summary asks for them); a
+    finished visit drops them at once, so the next summary — the display's own, in the same action,
+    and the services list — counts it."""
+    def pp():
+        return next(s for s in client.get("/api/v1/services").get_json() if s["code"] == "PP")
+    from db.models import Service
+    from intranet_server.reads.queue import booths_serving
+    service = Service.get(Service.code == "PP")
+    booths = len(booths_serving(service))
+    issued = [issue(client, kiosk_token).get_json() for _ in range(3)]
+    assert pp()["estimated_wait_s"] == round(3 * service.typical_service_s / booths)   # no history yet
+    login(client)
+    assert client.post("/api/v1/queue/call-next").get_json()["id"] == issued[0]["id"]
+    assert client.post(f"/api/v1/tickets/{issued[0]['id']}/start").status_code == 200
+    frozen_clock.advance(dt.timedelta(minutes=23))
+    assert client.post(f"/api/v1/tickets/{issued[0]['id']}/finish").status_code == 200
+    assert pp()["waiting"] == 2 and pp()["estimated_wait_s"] == round(2 * 23 * 60 / booths)
+    event = RoomEvent.select().where(RoomEvent.room == "display").order_by(RoomEvent.seq.desc()).first()
+    summary = next(s for s in event.payload["services"] if s["code"] == "PP")
+    assert summary["estimated_wait_s"] == round(2 * 23 * 60 / booths)

@@ -25,8 +25,7 @@ def _open(settings: dict, prepare: bool = True):
     report_reads.configure(settings.get("reports"))
     events.set_emitter(lambda *a: None)
     db.database.connect(reuse_if_open=True)
-    cache.services.clear()
-    cache.kiosks.clear()
+    cache.clear_all()
 
 
 def _close():

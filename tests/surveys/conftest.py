@@ -29,8 +29,7 @@ def _serving(tmp_path, url: str | None, drop=lambda: None):
     app.test_client_class = CsrfClient   # sends the CSRF header, as the pages do
     sent: list = []
     events.set_emitter(lambda event, message, room: sent.append((event, message, room)))
-    cache.services.clear()
-    cache.kiosks.clear()
+    cache.clear_all()
     db.database.connect(reuse_if_open=True)
     yield app.test_client(), sent
     clock.reset()
