@@ -138,7 +138,8 @@ def run_ptsa(args, tmp: Path) -> dict:
     import db
     from db.models import Service, Ticket
     url, drop = fresh_database(args.database_url, tmp, "ptsa")
-    env = {"PTSA_DATABASE_URL": url, "PTSA_SERVER_SECRET_KEY": "bench"}
+    # as in production: the test suite's contract checks of every answer and event stay off
+    env = {"PTSA_DATABASE_URL": url, "PTSA_SERVER_SECRET_KEY": "bench", "PTSA_VALIDATE_EVENTS": "0"}
     if args.processes > 1:
         env["PTSA_MESSAGE_QUEUE"] = os.environ.get("PTSA_MESSAGE_QUEUE", "redis://127.0.0.1:6379/0")
     servers, proxy = [], None

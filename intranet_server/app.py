@@ -175,7 +175,10 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
         async_mode=async_mode or "threading",
         client_manager=_client_manager(settings),
         cors_allowed_origins=http.allowed_origin,   # a page of another site may not open a socket
-        ping_interval=10, ping_timeout=10,
+        # how soon a silent screen (a pulled cable) counts as gone: every ping_interval a ping, and
+        # ping_timeout to answer it; wider for thousands of screens on a busy server (README, Scaling out)
+        ping_interval=parse_duration(settings["server"]["ping_interval"]).total_seconds(),
+        ping_timeout=parse_duration(settings["server"]["ping_timeout"]).total_seconds(),
         logger=False, engineio_logger=False,
     )
     proxies = int(settings["server"]["trusted_proxies"])

@@ -17,7 +17,8 @@ DEFAULTS: dict[str, dict] = {
     "office": {"name": "PTSA Kementerian Ketenagakerjaan", "timezone": "Asia/Jakarta", "language": "id"},
     "server": {"host": "0.0.0.0", "port": 8080, "data_dir": "./ptsa-data", "secret_key": "",
                "message_queue": "", "max_clients": 4096,
-               "log_format": "text", "trusted_proxies": 0, "message_queue_channel": ""},
+               "log_format": "text", "trusted_proxies": 0, "message_queue_channel": "",
+               "ping_interval": "10s", "ping_timeout": "10s"},
     "database": {"url": ""},
     "queue": {"policy": "ratio", "normal_per_priority": 2, "max_wait": "30m",
               "recall_window": "15m", "wait_history": 20},
@@ -114,6 +115,10 @@ def _finish(settings: dict) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"office.timezone {settings['office']['timezone']!r} is not an IANA time zone "
                           "(e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)") from None
+    for key in ("ping_interval", "ping_timeout"):
+        _duration(settings, "server", key)
+        if not 1 <= parse_duration(server[key]).total_seconds() <= 300:
+            raise ConfigError(f"server.{key} must be between 1s and 5m")
     queue = settings["queue"]
     if queue["policy"] not in POLICIES:
         raise ConfigError(f"queue.policy must be one of {', '.join(POLICIES)}")

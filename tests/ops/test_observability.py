@@ -119,6 +119,27 @@ def test_proxyfix_only_with_trusted_proxies(settings, database):
     assert client.get("/metrics", headers=forwarded).status_code == 403   # the real client is outside
 
 
+def test_the_socket_ping_is_the_offices_setting(settings, database):
+    """Engine.IO's handshake tells every screen how often it is pinged and how long it has to answer:
+    10 s and 10 s by default, wider where thousands of screens share a busy server."""
+    def handshake(app) -> dict:
+        answer = app.test_client().get("/socket.io/?EIO=4&transport=polling").get_data(as_text=True)
+        assert answer.startswith("0"), answer     # Engine.IO's open packet
+        return json.loads(answer[1:])
+    opened = handshake(make_app(settings))
+    assert (opened["pingInterval"], opened["pingTimeout"]) == (10_000, 10_000)
+    opened = handshake(make_app(settings, server={"ping_interval": "25s", "ping_timeout": "20s"}))
+    assert (opened["pingInterval"], opened["pingTimeout"]) == (25_000, 20_000)
+
+
+@pytest.mark.parametrize("value, says", [("soon", "server.ping_interval: invalid duration"),
+                                         ("0s", "server.ping_interval"), ("10m", "between 1s and 5m")])
+def test_a_wrong_socket_ping_is_named(tmp_path, value, says):
+    from intranet_server.config import ConfigError, load_settings
+    with pytest.raises(ConfigError, match=says):
+        load_settings(environ={"PTSA_SERVER_DATA_DIR": str(tmp_path), "PTSA_SERVER_PING_INTERVAL": value})
+
+
 def test_healthz_reports_the_outbox_backlog_and_the_sweeper(client, frozen_clock):
     now = clock.now()
     for status, age in (("pending", 600), ("pending", 60), ("failed", 3000), ("sent", 9000)):
