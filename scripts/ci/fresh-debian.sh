@@ -23,16 +23,21 @@ cleanup() {
 trap cleanup EXIT
 fresh_mount
 fresh_clone
-# as_user CMD: run CMD (a bash script) in the checkout as root, or as a user with sudo
+# as_user CMD: run CMD (a bash script) in the checkout as root, or as a user with sudo. The script
+# goes on a line of its own after the cd: after "cd … &&" its first command would join the cd in one AND
+# list, and a trailing & would then put the whole list in a subshell, whose $! is not the command's (the
+# demo's server outlived its kill that way).
 if [ "${PTSA_FRESH_AS:-root}" = sudo ]; then
   fresh_log "adding sudo and a user dev allowed to use it"
   fresh_run bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
     useradd --create-home --shell /bin/bash dev
     echo "dev ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/dev && chmod 0440 /etc/sudoers.d/dev
     mv /root/ptsa /home/dev/ptsa && chown -R dev:dev /home/dev/ptsa'
-  as_user() { fresh_run runuser -u dev -- env HOME=/home/dev USER=dev LOGNAME=dev bash -c "cd ~/ptsa && $1" "${@:2}"; }
+  as_user() { fresh_run runuser -u dev -- env HOME=/home/dev USER=dev LOGNAME=dev bash -c "cd ~/ptsa || exit 1
+$1" "${@:2}"; }
 else
-  as_user() { fresh_run bash -c "cd /root/ptsa && $1" "${@:2}"; }
+  as_user() { fresh_run bash -c "cd /root/ptsa || exit 1
+$1" "${@:2}"; }
 fi
 FRESH_ENV=(PTSA_REQUIRE_SERVICES=1 PTSA_REQUIRE_BROWSER=1
            "PTSA_TEST_POSTGRES_URL=${PTSA_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
@@ -45,9 +50,8 @@ status=$?
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 fresh_log "PTSA_SERVER_PORT=$PORT bash scripts/demo.sh"
 as_user '
-  # a process group of its own, so stopping it stops everything it started, whatever it execs
-  PTSA_SERVER_PORT='"$PORT"' setsid bash scripts/demo.sh > /tmp/demo.log 2>&1 &
-  demo=$!
+  PTSA_SERVER_PORT='"$PORT"' bash scripts/demo.sh > /tmp/demo.log 2>&1 &
+  demo=$!      # demo.sh ends in `exec ptsa serve`: this is the server
   python3 - <<PY
 import json, sys, time, urllib.request
 for _ in range(600):
@@ -59,7 +63,7 @@ for _ in range(600):
 sys.exit(1)
 PY
   up=$?
-  kill -TERM -- -$demo; wait $demo
+  kill $demo; wait $demo
   cat /tmp/demo.log | grep -v "^ *$" | head -n 40
   [ $up = 0 ] && grep -q "on http://127.0.0.1:'"$PORT"'/" /tmp/demo.log && grep -q "curl -X POST http://127.0.0.1:'"$PORT"'/api" /tmp/demo.log \
     && grep -q -- "--server http://127.0.0.1:'"$PORT"'" /tmp/demo.log && ! grep -q ":8080" /tmp/demo.log
