@@ -19,10 +19,9 @@ from db.catalog import load_catalog, load_demo_staff, read_catalog  # noqa: E402
 from intranet_server import actions, cache, clock  # noqa: E402
 from intranet_server.realtime import events
 from intranet_server.config import load_settings  # noqa: E402
-from tests.support.live import LiveServer  # noqa: E402
+from tests.support.live import DEMO_PASSWORD, LiveServer  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-DEMO_PASSWORD = "demo12345"
 
 
 

@@ -120,17 +120,18 @@ def ordered_waiting(service_ids: list[int], priority_booth: bool = False) -> lis
                        actions.office.policy, clock.now(), priority_booth)
 
 
-def recent_service_seconds(service: Service, limit: int) -> list[float]:
-    """The last `limit` visits of this queue, in seconds. Kept a few seconds per queue (every summary of
-    every lobby screen asks); a finished visit drops its queue's entry at once on its own process."""
-    return cache.service_times.get((service.id, limit), lambda: [
+def recent_service_seconds(service: Service) -> list[float]:
+    """The office's `wait_history` last visits of this queue, in seconds. Kept a few seconds per queue
+    (every summary of every lobby screen asks); a finished visit drops its queue's entry at once on its
+    own process."""
+    return cache.service_times.get(service.id, lambda: [
         (finished - (started or called)).total_seconds()
-        for started, called, finished in _recent_services.tuples(limit, service=service.id)
+        for started, called, finished in _recent_services.tuples(actions.office.wait_history, service=service.id)
         if (started or called)])
 
 
 def forget_service_times(service_id: int) -> None:
-    cache.service_times.discard((service_id, actions.office.wait_history))
+    cache.service_times.discard(service_id)
 
 
 # what every issued ticket asks (its wait estimate, people ahead): SQL built once
@@ -199,7 +200,7 @@ def ahead_of(ticket: Ticket) -> int:
 
 def wait_for(service: Service, ahead: int, booths: list[Booth] | None = None) -> int:
     booths = booths_serving(service) if booths is None else booths
-    return estimate_wait_s(ahead, recent_service_seconds(service, actions.office.wait_history),
+    return estimate_wait_s(ahead, recent_service_seconds(service),
                            service.typical_service_s, len(booths))
 
 

@@ -14,11 +14,12 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from tests.support.live import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("PTSA_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 FIX = "bash scripts/setup-env.sh test installs what it needs"
-DEMO_PASSWORD = "demo12345"
 
 
 def _first_error_line(result: subprocess.CompletedProcess) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "demo12345"   # every demo account's, as `ptsa init --demo` is given it here
 
 
 def free_port() -> int:
@@ -50,7 +51,7 @@ class LiveServer:
 
     def init(self, *extra: str) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.ptsa("init", "--demo", "--demo-password", "demo12345", *extra)
+        self.ptsa("init", "--demo", "--demo-password", DEMO_PASSWORD, *extra)
 
     def kiosk_token(self, name: str) -> str:
         return self.ptsa("kiosk-token", name).stdout.strip().splitlines()[-1]
@@ -91,7 +92,7 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def login(self, username: str, password: str = "demo12345") -> requests.Session:
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> requests.Session:
         session = requests.Session()
         r = session.post(self.url + "/api/v1/auth/login", json={"username": username, "password": password},
                          timeout=10)
