@@ -13,9 +13,10 @@ from urllib.parse import urlparse
 
 from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import PooledSqliteDatabase
 
 from db.models import database
+from db.postgres import PostgresDatabase
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -56,7 +57,7 @@ def connect(url: str):
         )
         pool_size = int(os.environ.get("PTSA_DB_POOL", "20"))
         # timeout: wait for a free connection instead of failing at once when the pool is busy.
-        db = PooledPostgresqlDatabase(max_connections=pool_size, stale_timeout=300, timeout=30, **kwargs)
+        db = PostgresDatabase(max_connections=pool_size, stale_timeout=300, timeout=30, **kwargs)
     else:
         raise ValueError(f"DATABASE_URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/DB")
     database.initialize(db)

@@ -88,8 +88,9 @@ def cmd_serve(args) -> int:
         settings["server"]["host"] = args.host
     if args.port:
         settings["server"]["port"] = args.port
-    from intranet_server.ops import logs
+    from intranet_server.ops import logs, memory
     logs.configure(settings)
+    memory.return_large_blocks()   # each sign-in's 16 MB scrypt buffer goes back once checked
     json_logs = settings["server"]["log_format"] == "json"
     settings["server"]["access_log"] = args.access_log and json_logs   # then one JSON line per request
     from intranet_server.app import create_app

@@ -46,11 +46,8 @@ def unit_week(hours: dict) -> WeeklyHours:
 
 
 def _holiday_package_version() -> str:
-    try:
-        import holidays
-        return holidays.__version__
-    except Exception:   # noqa: BLE001 - only a fingerprint ingredient
-        return "?"
+    from intranet_server.holiday_source import package_version
+    return package_version()
 
 
 _settings = CalendarSettings()
@@ -71,8 +68,9 @@ def settings() -> CalendarSettings:
 
 @functools.lru_cache(maxsize=8)
 def _holidays(years: tuple[int, ...]) -> tuple[Holiday, ...]:
-    from intranet_server.holiday_source import indonesian_holidays
-    return tuple(indonesian_holidays(years))
+    # In a child process: the package would keep ≈ 17 MB in this one for a few dozen dates.
+    from intranet_server.holiday_source import holidays_from_child
+    return tuple(holidays_from_child(years))
 
 
 def _dates(first: dt.date, last: dt.date) -> set[dt.date]:

@@ -80,7 +80,7 @@ def publish_many(messages: list[tuple[str, str, dict]]) -> None:
         rows.update({f"room_{i}": room, f"seq_{i}": message["seq"], f"event_{i}": event,
                      f"payload_{i}": message, f"created_at_{i}": now})
         out.append((event, message, room))
-    _insert_events.execute(len(out), **rows)
+    _insert_events.hold(len(out), **rows)   # no result read: it travels with the next statement
     database.after_commit(lambda: [_send(*sent) for sent in out])
 
 

@@ -97,3 +97,38 @@ def test_year_rollover_with_package_data():
     cal = WorkingCalendar(holidays=load_year_with_next(2026))
     start = datetime(2026, 12, 31, 15, 30, tzinfo=WIB)  # Thursday; 1 Jan 2027 is a Friday holiday
     assert cal.add_working_time(start, timedelta(hours=2)) == datetime(2027, 1, 4, 9, 0, tzinfo=WIB)
+
+
+def test_the_child_process_gives_the_same_list_as_the_package():
+    from intranet_server.holiday_source import holidays_from_child
+    assert holidays_from_child([2026, 2027]) == indonesian_holidays([2026, 2027])
+    english = holidays_from_child(2026, language="en_US")
+    assert english == indonesian_holidays(2026, language="en_US")
+
+
+def test_a_child_that_fails_is_a_readable_error():
+    from intranet_server.holiday_source import holidays_from_child
+    with pytest.raises(RuntimeError, match=r"holiday list for \[2026\] could not be computed"):
+        holidays_from_child(2026, timeout=0.001)
+
+
+def test_the_server_never_loads_the_holiday_package(tmp_path):
+    """Its lazy loader imports all ~250 countries (≈ 17 MB) to build Indonesia's list: the server's
+    calendars get the list from a child process, so a server process never holds the package."""
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent(f"""
+        import sys, datetime as dt
+        import db
+        db.connect("sqlite:///{tmp_path}/office.db")
+        db.migrate()
+        from intranet_server.reads import calendars
+        calendars.configure({{"mode": "office", "hours": "perpres-21-2023", "holidays": "package"}})
+        office = calendars.book(dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)).for_unit(None)
+        assert not office.is_working_day(dt.date(2026, 8, 17)), "17 August is a holiday"
+        print(sorted(m for m in sys.modules if m == "holidays" or m.startswith("holidays.")))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
