@@ -29,6 +29,8 @@ class PostgresDatabase(PooledPostgresqlDatabase):
         return held
 
     def begin(self, isolation_level=None):
+        # connect now, as peewee's BEGIN would: connecting inside the transaction resets its state
+        self.cursor()
         held = self._held()
         held.clear()   # a transaction starts from nothing, whatever an earlier one left
         level = isolation_level or self._isolation_level

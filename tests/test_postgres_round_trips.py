@@ -21,13 +21,20 @@ _events = insert_many(RoomEvent, [RoomEvent.room, RoomEvent.seq, RoomEvent.event
 
 
 @pytest.fixture
-def pg():
+def pg_url():
     url, drop = fresh_postgres_database()
     prepare_database(url)
-    with database.connection_context():
-        yield url
+    yield url
+    if not database.is_closed():
+        database.close()
     database.obj.close_all()
     drop()
+
+
+@pytest.fixture
+def pg(pg_url):
+    with database.connection_context():
+        yield pg_url
 
 
 @pytest.fixture
@@ -75,6 +82,18 @@ def test_begin_and_held_writes_travel_with_the_next_statement(pg, trips):
     assert audit_actions(pg) == ["one"]
     assert AuditEvent.get(AuditEvent.action == "one").data == {"p": "50%"}   # % signs kept as written
     assert RoomEvent.get(RoomEvent.room == "r").payload == {"pct": "100%"}
+
+
+def test_a_transaction_opened_on_a_closed_connection_connects_first(pg_url):
+    """BEGIN is held, but the connection is opened at once: opening it inside the transaction reset
+    peewee's record of it (the atomic block then failed on leaving)."""
+    pg = pg_url
+    if not database.is_closed():
+        database.close()
+    with database.atomic():
+        _audit.add(at=AT, actor="a", action="reconnected", subject_type="t", subject_id=None)
+        Kiosk.create(name="k", token_hash="x" * 64, created_at=AT)
+    assert audit_actions(pg) == ["reconnected"]
 
 
 def test_a_transaction_that_sends_nothing_costs_no_trip(pg, trips):
