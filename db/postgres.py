@@ -11,16 +11,43 @@ statement. Two kinds of text wait and travel with the next statement that must g
 
 Order is kept, so the transaction means what it meant; what changes is where an error in a held write
 surfaces: at the next statement or at COMMIT, inside the same transaction, which then rolls back whole.
-A ticket issue goes from 8 round trips to 5 (BEGIN with the counter; the ticket; the audit row with the
+A ticket issue goes from 9 round trips to 5 (BEGIN with the counter; the ticket; the audit row with the
 room's number; the event rows with COMMIT; the people ahead).
+
+The pool (peewee 4) also sent `SELECT 1` each time a request took a connection, to learn whether the
+server was still there; a connection given back less than `PING_AFTER_IDLE` seconds ago is taken
+without it (a server restarted in between fails that one request, and the broken connection is dropped).
 """
 from __future__ import annotations
+
+import time
 
 from peewee import InterfaceError, __exception_wrapper__
 from playhouse.pool import PooledPostgresqlDatabase
 
 
+PING_AFTER_IDLE = 10.0   # seconds in the pool after which a connection is checked before use
+
+
 class PostgresDatabase(PooledPostgresqlDatabase):
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._given_back: dict[int, float] = {}   # connection key -> when it went back to the pool
+
+    def _is_closed(self, conn):
+        given_back = self._given_back.get(self.conn_key(conn))
+        if conn.closed or given_back is None or time.monotonic() - given_back > PING_AFTER_IDLE:
+            return super()._is_closed(conn)   # the round trip
+        return self._adapter.txn_status(conn) == self._adapter.txn_unknown
+
+    def _close(self, conn, close_conn=False):
+        self._given_back[self.conn_key(conn)] = time.monotonic()
+        super()._close(conn, close_conn)
+
+    def _close_raw(self, conn):
+        self._given_back.pop(self.conn_key(conn), None)   # closed for good (stale, idle, broken)
+        super()._close_raw(conn)
 
     def _held(self) -> list[str]:
         held = getattr(self._state, "held", None)

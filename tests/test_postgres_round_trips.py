@@ -178,3 +178,42 @@ def test_a_ticket_issue_takes_four_trips(pg, trips):
     assert Ticket.select().count() == 2
     assert audit_actions(pg)[-1] == "ticket.issue"
     assert RoomEvent.select().where(RoomEvent.event == "ticket").count() >= 1
+
+
+def test_a_connection_back_from_a_request_moments_ago_is_taken_without_a_ping(pg_url, monkeypatch):
+    """peewee 4's pool sent SELECT 1 each time a request took a connection; one given back less than
+    PING_AFTER_IDLE ago is taken as it is, one idle longer is checked, and one the server dropped is
+    replaced (a restarted server costs no request after an idle spell)."""
+    import db.postgres
+    pings = []
+
+    def first_statement(conn):
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            return cur.fetchone()[0]
+    if not database.is_closed():
+        database.close()
+    database.connect()
+    pid = first_statement(database.connection())
+    database.close()                                   # back to the pool
+    import psycopg2.extensions
+
+    class Counting(psycopg2.extensions.cursor):
+        def execute(self, sql, params=None):
+            pings.append(sql)
+            return super().execute(sql, params)
+    conn = database.obj._connections[0][2]
+    conn.cursor_factory = Counting
+    database.connect()                                 # taken again at once: no ping
+    assert pings == [] and first_statement(database.connection()) == pid
+    database.close()
+    pings.clear()
+    monkeypatch.setattr(db.postgres, "PING_AFTER_IDLE", 0.0)
+    database.connect()                                 # idle "too long": checked with a round trip
+    assert pings == ["SELECT 1"]
+    database.close()
+    with other_connection(pg_url) as admin, admin.cursor() as cur:   # the server drops it
+        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    database.connect()
+    assert first_statement(database.connection()) != pid, "a dropped connection is replaced"
+    database.close()
