@@ -18,12 +18,16 @@ there and drops it afterwards; without it the bench uses a temporary SQLite file
 starts N servers on that database and a Redis message queue (PTSA_MESSAGE_QUEUE, default
 redis://127.0.0.1:6379/0), behind Debian's nginx with the README's configuration
 (tests/scale/topology.py); `--no-nginx` spreads the kiosks over the servers directly instead.
+The capacity phase also reports the cores each part used (the servers, PostgreSQL, nginx, Redis, the
+load generators), read from /proc: on a 2-core machine they add up to about 2.0 when the machine is the bound.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import multiprocessing as mp
+import os
+import resource
 import sys
 import tempfile
 import threading
@@ -121,19 +125,65 @@ def fresh_database(server_url: str | None, tmp: Path, name: str) -> tuple[str, c
     return urlparse(server_url)._replace(path=f"/{dbname}").geturl(), drop
 
 
+def _kind(pid: str) -> str | None:
+    """Which part of the set-up a process is, by its command line."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    if "intranet_server.cli serve" in cmd:
+        return "ptsa servers"
+    if "bare_tickets.py" in cmd:
+        return "bare server"
+    for name in ("postgres", "nginx", "redis-server"):
+        if cmd.startswith(name) or f"/{name}" in cmd.split(" ")[0]:
+            return name
+    return None
+
+
+def cpu_ticks() -> dict[str, tuple[str, int]]:
+    """CPU ticks (user + system) so far of every process of a known kind, by pid."""
+    ticks = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and (kind := _kind(pid)):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[pid] = (kind, int(fields[11]) + int(fields[12]))
+    return ticks
+
+
+def cpu_use(before: dict, after: dict, children_s: float, seconds: float) -> dict:
+    """Cores used on average by each part during a phase (a 2-core machine has 2.0 to give): what
+    bounds the throughput, measured rather than guessed. The load generators are this bench's own
+    child processes, counted from their resource usage once they have ended."""
+    hz = os.sysconf("SC_CLK_TCK")
+    use: dict[str, float] = {}
+    for pid, (kind, ticks) in after.items():
+        spent = ticks - before.get(pid, (kind, 0))[1]
+        use[kind] = use.get(kind, 0) + spent / hz
+    use["load generators"] = children_s
+    return {kind: round(spent / seconds, 2) for kind, spent in sorted(use.items())}
+
+
 def phases(urls, token, services, args) -> dict:
     # a short warm-up (pooled connections, caches) that is not measured; then latency on a
     # nearly fresh business day; then capacity on top of the queues they left
     run_phase(urls, token, services, args.clients, args.load_processes, "open", args.rate, 2)
     latency = run_phase(urls, token, services, args.clients, args.load_processes, "open", args.rate, args.seconds)
+    before, children = cpu_ticks(), resource.getrusage(resource.RUSAGE_CHILDREN)
     capacity = run_phase(urls, token, services, args.clients, args.load_processes, "closed", None,
                          args.seconds / 2)
+    # shares of the loaded window (the parts are all but idle in the phase's start delay and join)
+    elapsed = args.seconds / 2
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_s = done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
+    capacity["cores_used"] = cpu_use(before, cpu_ticks(), children_s, elapsed)
     return {"capacity": capacity, "latency_at_rate": latency}
 
 
 def run_ptsa(args, tmp: Path) -> dict:
-    import os
-
     from tests.support.live import LiveServer
     import db
     from db.models import Service, Ticket
@@ -200,7 +250,6 @@ def run_bare(args, tmp: Path) -> dict:
 
 
 def main() -> int:
-    import os
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--processes", type=int, default=1, help="ptsa serve processes")
