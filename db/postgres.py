@@ -79,8 +79,9 @@ class PostgresDatabase(PooledPostgresqlDatabase):
         if not held or not self.in_transaction():
             held.clear()
             return super().execute_sql(sql, params)
-        # the held text is already interpolated: its % signs must pass psycopg2's own interpolation
-        text = ";\n".join(h.replace("%", "%%") if params else h for h in held) + ";\n" + sql
+        # the held text is already interpolated: its % signs must pass psycopg2's own interpolation,
+        # which runs even without parameters (peewee passes an empty tuple, not None)
+        text = ";\n".join(h.replace("%", "%%") for h in held) + ";\n" + sql
         held.clear()
         self._state.begun = True
         return super().execute_sql(text, params)

@@ -96,6 +96,18 @@ def test_a_transaction_opened_on_a_closed_connection_connects_first(pg_url):
     assert audit_actions(pg) == ["reconnected"]
 
 
+def test_percent_signs_held_before_a_statement_without_parameters(pg):
+    """A savepoint's SQL has no parameters; psycopg2 still interpolates (peewee passes an empty tuple),
+    so the held text before it must have its % signs escaped too."""
+    with database.atomic():
+        _audit.add(at=AT, actor="a", action="before-savepoint", subject_type="t", subject_id=None,
+                   data={"p": "50%", "q": "%s %(x)s"})
+        with database.atomic():   # SAVEPOINT: no parameters
+            _audit.add(at=AT, actor="a", action="inside", subject_type="t", subject_id=None)
+    assert audit_actions(pg) == ["before-savepoint", "inside"]
+    assert AuditEvent.get(AuditEvent.action == "before-savepoint").data == {"p": "50%", "q": "%s %(x)s"}
+
+
 def test_a_transaction_that_sends_nothing_costs_no_trip(pg, trips):
     with database.atomic():
         pass
