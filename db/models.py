@@ -134,14 +134,16 @@ class Kiosk(BaseModel):
 
 
 class Ticket(BaseModel):
-    issued_for = ForeignKeyField(Service, on_delete="RESTRICT")   # the service that numbered it
-    service = ForeignKeyField(Service, backref="tickets", on_delete="RESTRICT")   # the queue it is in now
+    # index=False where a composite index below starts with the column (migration 0015): each index is
+    # one more write on every issue and every booth verb
+    issued_for = ForeignKeyField(Service, on_delete="RESTRICT", index=False)   # the service that numbered it
+    service = ForeignKeyField(Service, backref="tickets", on_delete="RESTRICT", index=False)   # its queue now
     business_day = DateField()
     seq = IntegerField()
     number = CharField(max_length=8)
     priority = CharField(max_length=16, null=True)
-    status = CharField(max_length=16, default="waiting", index=True)
-    kiosk = ForeignKeyField(Kiosk, null=True, backref="tickets", on_delete="SET NULL")
+    status = CharField(max_length=16, default="waiting")
+    kiosk = ForeignKeyField(Kiosk, null=True, backref="tickets", on_delete="SET NULL", index=False)
     idempotency_key = CharField(max_length=64, null=True)
     language = CharField(max_length=2, default="id")
     issued_at = UTCDateTimeField()
@@ -152,7 +154,7 @@ class Ticket(BaseModel):
     finished_at = UTCDateTimeField(null=True)
     no_show_at = UTCDateTimeField(null=True)
     parked_at = UTCDateTimeField(null=True)
-    booth = ForeignKeyField(Booth, null=True, backref="tickets", on_delete="SET NULL")
+    booth = ForeignKeyField(Booth, null=True, backref="tickets", on_delete="SET NULL", index=False)
     served_by = ForeignKeyField(Staff, null=True, backref="tickets", on_delete="SET NULL")
     recall_count = SmallIntegerField(default=0)
     outcome = CharField(max_length=16, null=True)   # served | no_show | cancelled
@@ -200,7 +202,7 @@ class Ticket(BaseModel):
 
 class TicketCounter(BaseModel):
     """One row per service per local business day; incremented inside the issuing transaction."""
-    service = ForeignKeyField(Service, on_delete="CASCADE")
+    service = ForeignKeyField(Service, on_delete="CASCADE", index=False)   # the unique index leads with it
     business_day = DateField()
     value = IntegerField(default=0)
 
