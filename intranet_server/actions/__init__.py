@@ -71,5 +71,6 @@ _new_audit_event = Inserter(AuditEvent)   # every verb writes one: its SQL is bu
 
 
 def audit(actor: str, action: str, subject_type: str, subject_id: int | None, **data) -> None:
+    # nobody reads the row back: on PostgreSQL it travels with the transaction's next statement
     _new_audit_event.add(at=clock.now(), actor=actor, action=action, subject_type=subject_type,
-                            subject_id=subject_id, data=data or None)
+                         subject_id=subject_id, data=data or None)
