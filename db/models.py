@@ -193,7 +193,8 @@ class Ticket(BaseModel):
             (("issued_for", "business_day", "seq"), True),   # the safety net under the counter
             (("kiosk", "idempotency_key"), True),
             (("status", "service", "arrived_at"), False),
-            (("business_day",), False),                 # today's calls (display, ratio policy)
+            (("business_day", "first_called_at"), False),   # today's first calls, latest first (ratio policy)
+            (("business_day", "called_at"), False),         # today's calls, latest first (display board)
             (("service", "finished_at"), False),        # recent service times (wait estimate)
             (("booth", "status"), False),               # the booth's current and parked visits
             (("service", "status", "no_show_at"), False),   # no-shows still within the recall window

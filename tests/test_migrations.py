@@ -16,14 +16,16 @@ def test_upgrading_an_older_database_gives_the_fresh_schema(empty_database_url):
     assert db.pending_migrations() == []
     with database.connection_context():
         fresh = index_names(database)
-        assert {"ticket_business_day", "ticket_service_id_finished_at", "ticket_booth_id_status",
+        assert {"ticket_service_id_finished_at", "ticket_booth_id_status",
                 "ticket_service_id_status_no_show_at"} <= fresh
-        # make it look like a database created before 0003: its indexes and its history row gone
-        database.execute_sql('DROP INDEX "ticket_business_day"')
+        # make it look like a database created before 0003 (and so before 0016, which replaced 0003's index
+        # on business_day): their indexes and history rows gone
+        database.execute_sql('DROP INDEX "ticket_business_day_first_called_at"')
+        database.execute_sql('DROP INDEX "ticket_business_day_called_at"')
         database.execute_sql('DROP INDEX "ticket_service_id_finished_at"')
-        database.execute_sql("DELETE FROM schema_migration WHERE name = '0003_ticket_indexes'")
-    assert db.pending_migrations() == ["0003_ticket_indexes"]
-    assert db.migrate() == ["0003_ticket_indexes"]
+        database.execute_sql("DELETE FROM schema_migration WHERE name IN ('0003_ticket_indexes', '0016_today_indexes')")
+    assert db.pending_migrations() == ["0003_ticket_indexes", "0016_today_indexes"]
+    assert db.migrate() == ["0003_ticket_indexes", "0016_today_indexes"]
     with database.connection_context():
         assert index_names(database) == fresh
 
@@ -141,5 +143,25 @@ def test_the_redundant_ticket_indexes_are_dropped_from_an_older_database(empty_d
             database.execute_sql(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
         database.execute_sql("DELETE FROM schema_migration WHERE name = '0015_redundant_indexes'")
     assert db.migrate() == ["0015_redundant_indexes"]
+    with database.connection_context():
+        assert index_names(database) == fresh
+
+
+def test_todays_calls_are_indexed_in_call_order_in_an_older_database(empty_database_url):
+    """0016: the ratio policy's latest first calls and the display board's latest calls of the day read from
+    (business_day, first_called_at) and (business_day, called_at); the single-column business_day index they
+    replace is gone from an older database, as a fresh one never keeps it."""
+    database = db.connect(empty_database_url)
+    db.migrate()
+    with database.connection_context():
+        fresh = index_names(database)
+        assert {"ticket_business_day_first_called_at", "ticket_business_day_called_at"} <= fresh
+        assert "ticket_business_day" not in fresh
+        # a database made before 0016
+        database.execute_sql('DROP INDEX "ticket_business_day_first_called_at"')
+        database.execute_sql('DROP INDEX "ticket_business_day_called_at"')
+        database.execute_sql('CREATE INDEX "ticket_business_day" ON "ticket" ("business_day")')
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0016_today_indexes'")
+    assert db.migrate() == ["0016_today_indexes"]
     with database.connection_context():
         assert index_names(database) == fresh

@@ -51,7 +51,7 @@ def flush(pause=lambda: None) -> int:
     if not ids:
         return 0
     with database.connection_context():
-        for service in queue_reads.services_by_id(ids):
+        for service in queue_reads.cached_services_by_id(ids):
             with database.atomic():
                 summary = {"service": queue_reads.service_summary(service)}
                 rooms = ("lobby", "display") if changed[service.id] else ("lobby",)
@@ -68,6 +68,10 @@ def start_publisher(socketio, interval: float = 0.3) -> None:
     def loop():
         while _wake is wake:
             wake.wait()
+            # the summaries trail the change by `interval`: the action's own messages (a call to every
+            # display board) go out first without this work between them, and what else changes
+            # meanwhile goes in the same summaries
+            socketio.sleep(interval)
             wake.clear()
             try:
                 flush(pause=lambda: socketio.sleep(0))

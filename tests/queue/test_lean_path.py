@@ -18,13 +18,13 @@ from intranet_server.realtime import lobby
 
 
 @contextlib.contextmanager
-def statements():
-    """Every SQL statement the database runs meanwhile (peewee's execute_sql)."""
-    run: list[str] = []
+def statements(with_params: bool = False):
+    """Every SQL statement the database runs meanwhile (peewee's execute_sql), with its parameters if asked."""
+    run: list = []
     real = db.database.obj.execute_sql
 
     def counting(sql, params=None, *args, **kwargs):
-        run.append(sql)
+        run.append((sql, list(params or ())) if with_params else sql)
         return real(sql, params, *args, **kwargs)
     db.database.obj.execute_sql = counting
     try:
@@ -143,6 +143,26 @@ def test_statements_per_hot_verb(desk, database, deferred_lobby):
     assert counted == {name: min(counted[name], n) for name, n in CEILING.items()}, counted
 
 
+def test_todays_calls_are_read_from_an_index_in_call_order(desk, database, deferred_lobby):
+    """The ratio policy's history (every call-next) and the board's last calls ask for today's latest calls:
+    SQLite reads them from an index in call order and stops at the limit, instead of sorting every call of
+    the day in a temporary B-tree (0.3 ms at 1,000 calls of a booth's queues before migration 0016)."""
+    from intranet_server.reads import queue as queue_reads
+    kiosk, officer = desk
+    current = _visit_in_progress(kiosk, officer)
+    queue.issue_ticket(kiosk, "PP")
+    with statements(with_params=True) as run:
+        queue.call_next(_fresh(officer))
+        queue_reads.display_state()
+    todays = [(sql, params) for sql, params in run if sql.startswith("SELECT") and '"business_day" = ?' in sql
+              and "ORDER BY" in sql]
+    assert len(todays) == 2, [sql for sql, _ in todays]   # the ratio policy's history, the board's last calls
+    for sql, params in todays:
+        plan = " / ".join(row[-1] for row in db.database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "TEMP B-TREE FOR ORDER BY" not in plan and "ticket_business_day_" in plan, (sql, plan)
+    assert current is not None
+
+
 def test_statements_to_claim_a_task(settings, database):
     from intranet_server import sla
     from intranet_server.actions import tasks
@@ -179,3 +199,48 @@ def test_the_board_connects_without_database_work_gets_one_message_per_action_an
     # a board that missed events catches up by seq
     missed = other.emit("sync", {"rooms": {"display": first["seq"]}}, callback=True)["rooms"]["display"]
     assert [e for e, _ in missed["events"]] == ["service", "call", "service", "call", "call", "booth"]
+
+
+class _PacedSocketIO:
+    """The three things the lobby publisher asks of the Socket.IO server, with threads, and a `sleep`
+    that waits for the test to let it go: time is moved, not waited."""
+
+    def __init__(self):
+        import threading
+        self.slept, self.go_on = [], threading.Semaphore(0)
+        self.server = type("S", (), {"eio": type("E", (), {"create_event": staticmethod(threading.Event)})()})()
+
+    def start_background_task(self, target):
+        import threading
+        threading.Thread(target=target, daemon=True).start()
+
+    def sleep(self, seconds):
+        if seconds:
+            self.slept.append(seconds)
+            self.go_on.acquire(timeout=10)
+
+
+def test_lobby_summaries_trail_the_action_that_changed_them(desk, database):
+    """A call reaches every display board at once; the lobby's summaries of what it changed go out
+    `interval` later, so their queries do not run in the middle of the call's fan-out (they did: the
+    publisher woke on the change and ran while the board's messages were being written)."""
+    import time
+    kiosk, _officer = desk
+    socketio = _PacedSocketIO()
+    lobby.start_publisher(socketio, interval=0.3)
+    try:
+        database.clear()
+        queue.issue_ticket(kiosk, "PP")
+        deadline = time.monotonic() + 10
+        while not socketio.slept and time.monotonic() < deadline:   # the publisher woke and waits
+            time.sleep(0.01)
+        assert socketio.slept == [0.3]
+        time.sleep(0.05)
+        assert [e for e, _, _ in database if e == "service"] == []   # nothing published yet
+        socketio.go_on.release()                                   # the interval has passed
+        while not any(e == "service" for e, _, _ in database) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sorted(room for e, _, room in database if e == "service") == ["display", "lobby"]
+    finally:
+        socketio.go_on.release(5)
+        lobby.stop_publisher()
