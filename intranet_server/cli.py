@@ -25,8 +25,22 @@ def _patch_for_serve() -> str:
     return mode
 
 
+def _without_postgres_driver() -> None:
+    """A server on SQLite never loads psycopg2. peewee imports it whenever it is installed, and with
+    libpq and the libraries libpq links it would hold about 5 MB of the server's memory for nothing.
+    Before peewee is first imported; a configuration that does not load is reported by `serve` itself."""
+    try:
+        from intranet_server.config import load_settings
+        url = str(load_settings()["database"]["url"])
+    except Exception:   # noqa: BLE001
+        return
+    if url.startswith("sqlite"):
+        sys.modules.setdefault("psycopg2", None)   # `import psycopg2` fails: peewee leaves PostgreSQL out
+
+
 if len(sys.argv) > 1 and sys.argv[1] == "serve" and __name__ in ("intranet_server.cli", "__main__"):
     _ASYNC_MODE = _patch_for_serve()
+    _without_postgres_driver()
 else:
     _ASYNC_MODE = None
 

@@ -1,6 +1,7 @@
 """Large blocks go back to the system once freed (intranet_server/ops/memory.py)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -37,3 +38,30 @@ def test_a_sign_in_leaves_no_scrypt_buffer_behind():
         pytest.skip("glibc's malloc only")
     assert _growth_kb("plain") > 12_000, "control: without the setting the buffer stays (glibc's default)"
     assert _growth_kb("serve") < 4_000
+
+
+STARTS_SERVING = textwrap.dedent("""
+    import os, sys
+    sys.argv = ["ptsa", "serve"]
+    import intranet_server.cli   # what `ptsa serve` does before anything else: patch, then its driver choice
+    import db
+    db.connect(os.environ["PTSA_DATABASE_URL"])
+    print(sys.modules.get("psycopg2") is not None)
+""")
+
+
+def _loads_psycopg2(url: str) -> bool:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PTSA_") and k != "DATABASE_URL"}
+    env.update(PTSA_DATABASE_URL=url, PTSA_ASYNC_MODE="threading")
+    done = subprocess.run([sys.executable, "-c", STARTS_SERVING], capture_output=True, text=True, timeout=60,
+                          env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip() == "True"
+
+
+def test_a_server_on_sqlite_does_not_load_the_postgresql_driver(tmp_path):
+    """peewee imports psycopg2 whenever it is installed: libpq and the libraries it links held ≈ 5 MB of
+    every SQLite server's memory. `ptsa serve` on SQLite leaves it out; on PostgreSQL it is there."""
+    pytest.importorskip("psycopg2")
+    assert not _loads_psycopg2(f"sqlite:///{tmp_path / 'ptsa.db'}")
+    assert _loads_psycopg2("postgresql://postgres@127.0.0.1:5432/test")   # the control: connect() is lazy
