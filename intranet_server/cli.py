@@ -26,9 +26,10 @@ def _patch_for_serve() -> str:
 
 
 def _without_postgres_driver() -> None:
-    """A server on SQLite never loads psycopg2. peewee imports it whenever it is installed, and with
-    libpq and the libraries libpq links it would hold about 5 MB of the server's memory for nothing.
-    Before peewee is first imported; a configuration that does not load is reported by `serve` itself."""
+    """A server on SQLite never loads psycopg2. eventlet's monkey patch and peewee import it whenever it
+    is installed, and with libpq and the libraries libpq links it would hold about 5 MB of the server's
+    memory for nothing. Before the patch (reading the settings imports nothing it patches); a
+    configuration that does not load is reported by `serve` itself."""
     try:
         from intranet_server.config import load_settings
         url = str(load_settings()["database"]["url"])
@@ -39,8 +40,8 @@ def _without_postgres_driver() -> None:
 
 
 if len(sys.argv) > 1 and sys.argv[1] == "serve" and __name__ in ("intranet_server.cli", "__main__"):
-    _ASYNC_MODE = _patch_for_serve()
     _without_postgres_driver()
+    _ASYNC_MODE = _patch_for_serve()
 else:
     _ASYNC_MODE = None
 

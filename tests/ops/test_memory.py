@@ -50,18 +50,20 @@ STARTS_SERVING = textwrap.dedent("""
 """)
 
 
-def _loads_psycopg2(url: str) -> bool:
+def _loads_psycopg2(url: str, mode: str) -> bool:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PTSA_") and k != "DATABASE_URL"}
-    env.update(PTSA_DATABASE_URL=url, PTSA_ASYNC_MODE="threading")
+    env.update(PTSA_DATABASE_URL=url, PTSA_ASYNC_MODE=mode)
     done = subprocess.run([sys.executable, "-c", STARTS_SERVING], capture_output=True, text=True, timeout=60,
                           env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip() == "True"
 
 
-def test_a_server_on_sqlite_does_not_load_the_postgresql_driver(tmp_path):
-    """peewee imports psycopg2 whenever it is installed: libpq and the libraries it links held ≈ 5 MB of
-    every SQLite server's memory. `ptsa serve` on SQLite leaves it out; on PostgreSQL it is there."""
+@pytest.mark.parametrize("mode", ["eventlet", "threading"])
+def test_a_server_on_sqlite_does_not_load_the_postgresql_driver(tmp_path, mode):
+    """eventlet's monkey patch and peewee import psycopg2 whenever it is installed: libpq and the libraries
+    it links held ≈ 5 MB of every SQLite server's memory. `ptsa serve` on SQLite leaves it out; on
+    PostgreSQL it is there."""
     pytest.importorskip("psycopg2")
-    assert not _loads_psycopg2(f"sqlite:///{tmp_path / 'ptsa.db'}")
-    assert _loads_psycopg2("postgresql://postgres@127.0.0.1:5432/test")   # the control: connect() is lazy
+    assert not _loads_psycopg2(f"sqlite:///{tmp_path / 'ptsa.db'}", mode)
+    assert _loads_psycopg2("postgresql://postgres@127.0.0.1:5432/test", mode)   # the control; connecting is lazy
