@@ -137,20 +137,32 @@ def insert_many(model, fields: list[Field]) -> Prepared:
 class Inserter:
     """`Model.create(**data)` with its SQL built once per set of columns: the same defaults, the
     same columns written (those with a value or a default), the row's `keep_derived()` hook run as
-    its save() would, and the new row returned with its id."""
+    its save() would, and the new row returned with its id.
 
-    def __init__(self, model):
+    `also` builds more RETURNING expressions, e.g. subqueries correlated to the new row (`model.id`
+    in them names it): `create_returning` gives their values with the row, read by the INSERT itself
+    (no statement more, and on PostgreSQL no round trip more)."""
+
+    def __init__(self, model, also: Callable[[], tuple] | None = None):
         self.model = model
         self._pk = model._meta.primary_key
-        self._query = Prepared(lambda names: model.insert(
-            {model._meta.fields[n]: Param(n, model._meta.fields[n]) for n in names}).returning(self._pk))
+
+        def build(names, returning):
+            return model.insert({model._meta.fields[n]: Param(n, model._meta.fields[n]) for n in names}
+                                ).returning(self._pk, *returning)
+        self._query = Prepared(lambda names: build(names, ()))
+        self._query_also = Prepared(lambda names: build(names, also())) if also is not None else self._query
 
     def create(self, **data):
+        return self.create_returning(**data)[0]
+
+    def create_returning(self, **data) -> tuple[Model, tuple]:
+        """`create`, with the values of the `also` expressions."""
         row, values = self._row(data)
-        cursor = self._query.execute(tuple(values), **values)
-        setattr(row, self._pk.name, cursor.fetchone()[0])
+        new_id, *more = self._query_also.execute(tuple(values), **values).fetchone()
+        setattr(row, self._pk.name, new_id)
         row._dirty.clear()
-        return row
+        return row, tuple(more)
 
     def add(self, **data) -> None:
         """`create` for a row nobody reads back (no id wanted): held for the transaction's next

@@ -4,6 +4,7 @@ of an action emitted only once its COMMIT has been answered."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import psycopg2
 import pytest
@@ -190,6 +191,34 @@ def test_a_ticket_issue_takes_four_trips(pg, trips):
     assert Ticket.select().count() == 2
     assert audit_actions(pg)[-1] == "ticket.issue"
     assert RoomEvent.select().where(RoomEvent.event == "ticket").count() >= 1
+
+
+def test_a_ticket_and_the_visitors_answer_take_four_trips(pg, trips):
+    """The kiosk's whole answer: the issue's four trips, and the people ahead and wait estimate without a
+    fifth (the count after the COMMIT), as the ticket's INSERT counted them."""
+    from intranet_server import actions
+    from intranet_server.actions.kiosks import register_kiosk
+    from intranet_server.actions.queue import issue_ticket
+    from intranet_server.app import office_from_settings
+    from intranet_server.reads.queue import ticket_for_visitor
+    from intranet_server.realtime import lobby
+    from tests.conftest import make_settings
+    from pathlib import Path
+    actions.configure(office_from_settings(make_settings(Path("/nonexistent"), pg)))
+    kiosk, _ = register_kiosk("k")
+    Service.update(daily_cap=None).execute()
+    for _ in range(3):
+        answer = ticket_for_visitor(issue_ticket(kiosk, "PP")[0])   # caches filled: the service, its booths
+    assert answer["ahead"] == 2
+    lobby._wake = threading.Event()   # the lobby's summary waits for its publisher, as in `ptsa serve`
+    try:
+        trips.clear()
+        answer = ticket_for_visitor(issue_ticket(kiosk, "PP")[0])
+    finally:
+        lobby._wake = None
+        lobby._changed.clear()
+    assert len(trips) == 4 and "COMMIT" in trips[-1], "\n".join(" ".join(t.split()[:8]) for t in trips)
+    assert answer["ahead"] == 3 and answer["number"] == "P004"
 
 
 def test_a_connection_back_from_a_request_moments_ago_is_taken_without_a_ping(pg_url, monkeypatch):

@@ -1,7 +1,7 @@
 """Queue verbs: issue a ticket, and everything a booth officer does with it."""
 from __future__ import annotations
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from db import is_postgres, locked
 from db.models import PRIORITY_GROUPS, Booth, Kiosk, Service, Staff, Ticket, TicketCounter, database
@@ -156,11 +156,17 @@ def _issue(kiosk: Kiosk, service: Service, priority, idempotency_key, language: 
                        code="daily_cap_reached")
     if seq > MAX_SEQ:
         raise Conflict(f"no more than {MAX_SEQ} tickets per service per day", code="daily_cap_reached")
-    ticket = _new_ticket.create(
+    # stamped once the number is taken: on PostgreSQL two kiosks' transactions reach the counter row in
+    # either order, and a ticket stamped earlier but numbered later would be called (by arrival) first
+    now = max(now, clock.now())
+    ticket, counted = _new_ticket.create_returning(
         issued_for=service, service=service, business_day=day, seq=seq,
         number=format_number(service.prefix, seq), priority=priority, status="waiting",
         kiosk=kiosk, idempotency_key=idempotency_key, language=language,
         issued_at=now, arrived_at=arrived_at or now, booked=booked)
+    # the visitor's people-ahead counts, read by the INSERT (reads/queue.ahead_of): its snapshot is taken
+    # after this transaction holds the queue's counter row, so every earlier ticket of the queue is in it
+    ticket.waiting_at_issue = counted
     audit(f"kiosk:{kiosk.name}", "ticket.issue", "ticket", ticket.id,
           number=ticket.number, service=service.code, priority=priority, booked=booked)
     out = _Outbox()
@@ -175,8 +181,18 @@ def _next_number(service: Service, day) -> int:
     return _count_ticket.execute(service=service.id, day=day).fetchone()[0]
 
 
+def _waiting_around_new_ticket() -> tuple:
+    """The other visitors waiting in the new ticket's queue, and how many of them arrived after it:
+    RETURNING subqueries of the ticket's INSERT (`Ticket.id` etc. there are the new row's)."""
+    other = Ticket.alias("other")
+    waiting = (other.service == Ticket.service) & (other.status == "waiting") & (other.id != Ticket.id)
+    later = (other.arrived_at > Ticket.arrived_at) | ((other.arrived_at == Ticket.arrived_at) & (other.id > Ticket.id))
+    return (other.select(fn.COUNT(other.id)).where(waiting),
+            other.select(fn.COUNT(other.id)).where(waiting & later))
+
+
 # the issue's statements, their SQL built once
-_new_ticket = Inserter(Ticket)
+_new_ticket = Inserter(Ticket, also=_waiting_around_new_ticket)
 _count_ticket = Prepared(lambda: (
     TicketCounter.insert(service=Param("service", TicketCounter.service),
                          business_day=Param("day", TicketCounter.business_day), value=1)

@@ -184,8 +184,9 @@ def ahead_of(ticket: Ticket) -> int:
         # A visitor without priority who arrived last is behind everyone already waiting, under
         # every policy and at every booth (see test_last_normal_arrival_is_behind_everyone): two
         # counts, no sorting.
-        [(others, after)] = _count_waiting_after.tuples(service=ticket.service_id, id=ticket.id,
-                                                         arrived_at=ticket.arrived_at)
+        # counted by the issuing INSERT itself when the ticket was just issued (actions/queue._issue)
+        others, after = getattr(ticket, "waiting_at_issue", None) or _count_waiting_after.tuples(
+            service=ticket.service_id, id=ticket.id, arrived_at=ticket.arrived_at)[0]
         if not after:
             return others
     ids = [ticket.service_id]

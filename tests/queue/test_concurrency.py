@@ -64,6 +64,23 @@ def test_fifty_threads_get_unique_contiguous_numbers(any_database):
         assert Ticket.select().count() == THREADS
 
 
+def test_fifty_visitors_issued_at_once_are_each_told_a_different_number_of_people_ahead(any_database):
+    """The people ahead are counted by the ticket's INSERT, after the issuing transaction holds the queue's
+    counter row: every ticket numbered before it is committed and counted, so the fifty visitors hear 0 … 49,
+    each in the order of their numbers (no two told the same)."""
+    from intranet_server.reads.queue import ticket_for_visitor
+    with db.database.connection_context():
+        register_kiosk("k-ahead")
+        kiosk = Kiosk.get(Kiosk.name == "k-ahead")
+
+    def issue(_i):
+        ticket, _ = queue.issue_ticket(kiosk, "PP")
+        return ticket.seq, ticket_for_visitor(ticket)["ahead"]
+    results, errors = run_threads(issue)
+    assert errors == []
+    assert sorted(results) == [(seq, seq - 1) for seq in range(1, THREADS + 1)]
+
+
 def test_same_idempotency_key_from_many_threads_issues_one_ticket(any_database):
     with db.database.connection_context():
         register_kiosk("k-idem")
