@@ -147,7 +147,7 @@ class Ticket(BaseModel):
     idempotency_key = CharField(max_length=64, null=True)
     language = CharField(max_length=2, default="id")
     issued_at = UTCDateTimeField()
-    arrived_at = UTCDateTimeField(index=True)    # kept on transfer: the visitor keeps her place
+    arrived_at = UTCDateTimeField()    # kept on transfer: the visitor keeps her place (indexed after status, service)
     called_at = UTCDateTimeField(null=True)
     first_called_at = UTCDateTimeField(null=True)
     started_at = UTCDateTimeField(null=True)

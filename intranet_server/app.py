@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 from flask import Flask, g, jsonify, request
@@ -41,6 +42,7 @@ def _client_manager(settings: dict):
     return link.client_manager(settings["server"]["message_queue"], link.channel_for(settings))
 
 
+@functools.lru_cache(maxsize=8)
 def _content_security_policy(frame_ancestors: str) -> str:
     # no inline script anywhere: page data travels in data-* attributes (static/js/page-data.js)
     return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -50,20 +52,21 @@ def _content_security_policy(frame_ancestors: str) -> str:
 
 def _security_headers(response, settings: dict):
     """Every answer: CSP, no framing (the display board only where the office allows it), no sniffing,
-    no Referer to other sites, and no caching of signed-in pages on shared booth PCs."""
+    no Referer to other sites, and no caching of signed-in pages on shared booth PCs. A header the view
+    set itself is kept (one pass over the answer's headers, not a search per header)."""
     embed = str(settings.get("security", {}).get("display_frame_ancestors", "")).strip()
     display = request.path == "/display" and embed
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", _content_security_policy(embed if display else "'none'"))
+    wanted = [("Content-Security-Policy", _content_security_policy(embed if display else "'none'")),
+              ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+              ("Cross-Origin-Opener-Policy", "same-origin")]
     if not display:
-        headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        wanted.append(("X-Frame-Options", "DENY"))
     if not request.path.startswith("/static/"):
-        headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted.append(("Strict-Transport-Security", "max-age=31536000"))
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

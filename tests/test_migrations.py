@@ -150,17 +150,18 @@ def test_the_redundant_ticket_indexes_are_dropped_from_an_older_database(empty_d
 def test_todays_calls_are_indexed_in_call_order_in_an_older_database(empty_database_url):
     """0016: the ratio policy's latest first calls and the display board's latest calls of the day read from
     (business_day, first_called_at) and (business_day, called_at); the single-column business_day index they
-    replace is gone from an older database, as a fresh one never keeps it."""
+    replace, and the unused one on arrived_at, are gone from an older database, as a fresh one never keeps them."""
     database = db.connect(empty_database_url)
     db.migrate()
     with database.connection_context():
         fresh = index_names(database)
         assert {"ticket_business_day_first_called_at", "ticket_business_day_called_at"} <= fresh
-        assert "ticket_business_day" not in fresh
+        assert "ticket_business_day" not in fresh and "ticket_arrived_at" not in fresh
         # a database made before 0016
         database.execute_sql('DROP INDEX "ticket_business_day_first_called_at"')
         database.execute_sql('DROP INDEX "ticket_business_day_called_at"')
         database.execute_sql('CREATE INDEX "ticket_business_day" ON "ticket" ("business_day")')
+        database.execute_sql('CREATE INDEX "ticket_arrived_at" ON "ticket" ("arrived_at")')
         database.execute_sql("DELETE FROM schema_migration WHERE name = '0016_today_indexes'")
     assert db.migrate() == ["0016_today_indexes"]
     with database.connection_context():

@@ -5,6 +5,8 @@
   two queues, 9 µs with it);
 - the display board's last calls (its snapshot) from (business_day, called_at), likewise (0.7 ms at 3,000).
 Both lead with business_day, so they serve everything the single-column index served, which goes.
+And the single-column index on arrived_at goes too: no query reads tickets by arrival alone (the waiting line
+reads (status, service_id, arrived_at)), while every ticket issued wrote it.
 The models declare the same. Idempotent: a fresh database has both from 0001 (and 0003 made the old one again)."""
 
 INDEXES = (
@@ -18,3 +20,4 @@ def up(migrator, db):
         quoted = ", ".join(f'"{c}"' for c in columns)
         db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "ticket" ({quoted})')
     db.execute_sql('DROP INDEX IF EXISTS "ticket_business_day"')
+    db.execute_sql('DROP INDEX IF EXISTS "ticket_arrived_at"')
