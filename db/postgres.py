@@ -11,8 +11,8 @@ statement. Two kinds of text wait and travel with the next statement that must g
 
 Order is kept, so the transaction means what it meant; what changes is where an error in a held write
 surfaces: at the next statement or at COMMIT, inside the same transaction, which then rolls back whole.
-A ticket issue goes from 9 round trips to 5 (BEGIN with the counter; the ticket; the audit row with the
-room's number; the event rows with COMMIT; the people ahead).
+A ticket issue goes from 9 round trips to 4 (BEGIN with the counter; the ticket, whose INSERT also counts
+the people ahead; the audit row with the room's number; the event rows with COMMIT).
 
 The pool (peewee 4) also sent `SELECT 1` each time a request took a connection, to learn whether the
 server was still there; a connection given back less than `PING_AFTER_IDLE` seconds ago is taken
