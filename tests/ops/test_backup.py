@@ -111,8 +111,11 @@ def test_restore_runs_pending_migrations(tmp_path, database, settings):
     older = tmp_path / "older.db"
     older.write_bytes(files["database.sqlite"])
     conn = sqlite3.connect(older)
-    conn.execute("DELETE FROM schema_migration WHERE name = '0003_ticket_indexes'")
-    conn.execute("DROP INDEX ticket_business_day")
+    # as before 0016: the single-column business_day index, none of the day's call-order indexes
+    conn.execute("DELETE FROM schema_migration WHERE name = '0016_today_indexes'")
+    conn.execute("DROP INDEX ticket_business_day_first_called_at")
+    conn.execute("DROP INDEX ticket_business_day_called_at")
+    conn.execute('CREATE INDEX ticket_business_day ON ticket ("business_day")')
     conn.commit()
     conn.close()
     rewritten = tmp_path / "older.tar.gz"
@@ -128,7 +131,11 @@ def test_restore_runs_pending_migrations(tmp_path, database, settings):
             tar.addfile(info, io.BytesIO(content))
     target = settings_for(tmp_path / "target")
     summary = restore(target, rewritten)
-    assert summary["migrations_applied"] == ["0003_ticket_indexes"]
+    assert summary["migrations_applied"] == ["0016_today_indexes"]
+    restored = sqlite3.connect(target["database"]["url"][len("sqlite:///"):])
+    indexes = {name for (name,) in restored.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    restored.close()
+    assert "ticket_business_day_called_at" in indexes and "ticket_business_day" not in indexes
 
 
 def test_damaged_and_foreign_archives_are_refused(tmp_path, database, settings):
