@@ -4,12 +4,14 @@
     WARN  sms       not configured ([sms] url is empty): alerts by SMS are off
     FAIL  database  sqlite:///var/lib/ptsa/ptsa.db: 2 migration(s) pending (0004_x, 0005_y): run `ptsa init`
 
-On the server: settings, catalog, database schema, SMTP and SMS reachability (no message is sent)
+On the server: settings, catalog, database schema, the working calendar's holidays, SMTP and SMS
+reachability (no message is sent)
 and, with `--printer SPEC`, a printer. On a kiosk (`--kiosk`): its settings, the server's reach and
 whether it accepts the kiosk's token, and its printer. Any FAIL makes the exit code non-zero.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tomllib
@@ -100,6 +102,28 @@ def check_database(settings: dict) -> Verdict:
     except Exception as exc:   # noqa: BLE001 - unreachable, wrong password, unreadable file...
         return Verdict(FAIL, "database", f"{shown}: {' '.join(str(exc).split())[:300]}")
     return Verdict(OK, "database", f"{shown}: schema up to date")
+
+
+def check_calendar(settings: dict, today: dt.date | None = None) -> Verdict:
+    """The working calendar every SLA deadline and the kiosk's opening use. Its public holidays and cuti
+    bersama come from the holidays package, in a child process (intranet_server/holiday_source.py): a
+    missing or broken package is found here, not by the first request that needs a deadline."""
+    calendar = settings["calendar"]
+    if calendar["mode"] == "always":
+        return Verdict(OK, "calendar", "24/7 ([calendar] mode = \"always\"): deadlines count every hour")
+    if calendar["holidays"] == "none":
+        return Verdict(WARN, "calendar", "public holidays off ([calendar] holidays = \"none\"): only the days "
+                                         "closed in /admin close the office")
+    from intranet_server.holiday_source import holidays_from_child, package_version
+    year = (today or dt.date.today()).year
+    try:
+        days = holidays_from_child([year])
+    except RuntimeError as exc:
+        return Verdict(FAIL, "calendar", f"{exc}; SLA deadlines and opening hours need it: reinstall "
+                                         "(bash scripts/install.sh) or set [calendar] holidays = \"none\"")
+    public = sum(day.kind == "public" for day in days)
+    return Verdict(OK, "calendar", f"holidays {package_version()}: {public} public holidays and "
+                                   f"{len(days) - public} days of cuti bersama in {year}")
 
 
 def _used(settings: dict, channel: str) -> bool:
@@ -265,6 +289,7 @@ def run(catalog: str | None = None, printer: str | None = None, environ=None, ki
         verdicts.append(Verdict(FAIL, "database", "not checked: the settings do not load"))
         return verdicts
     verdicts.append(check_database(settings))
+    verdicts.append(check_calendar(settings))
     verdicts.append(check_smtp(settings))
     verdicts.append(check_sms(settings))
     if printer:

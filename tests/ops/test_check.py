@@ -58,6 +58,27 @@ def test_failures_each_say_why(tmp_path, silent):
     assert got["printer"].startswith("FAIL  printer   network:127.0.0.1:") and "Connection refused" in got["printer"]
 
 
+def test_the_working_calendars_holidays_are_checked(tmp_path):
+    """The holiday list comes from the holidays package in a child process; an install where it does not
+    load fails here, with the child's reason, and not at the first request that needs a deadline."""
+    server = LiveServer(tmp_path / "d", env={"PTSA_CALENDAR_MODE": "office"})
+    server.init()
+    done = server.ptsa("check", check=False)
+    assert done.returncode == 0, done.stdout
+    calendar = lines(done)["calendar"]
+    assert calendar.startswith("OK    calendar  holidays ") and " public holidays and " in calendar, calendar
+    broken = tmp_path / "broken" / "holidays"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("the holidays package is damaged")\n')
+    server.env["PYTHONPATH"] = str(broken.parent)   # found before the installed one, by the child too
+    done = server.ptsa("check", check=False)
+    assert done.returncode == 1
+    assert lines(done)["calendar"].startswith("FAIL  calendar  the holiday list for [")
+    assert "ImportError: the holidays package is damaged" in lines(done)["calendar"]
+    server.env["PTSA_CALENDAR_HOLIDAYS"] = "none"   # the way out the message names
+    assert lines(server.ptsa("check", check=False))["calendar"].startswith("WARN  calendar  public holidays off")
+
+
 def test_a_settings_file_with_a_password_readable_by_everyone(tmp_path):
     config = tmp_path / "ptsa.toml"
     config.write_text('[smtp]\nhost = ""\npassword = "rahasia"\n')
