@@ -275,7 +275,7 @@ def call_next(staff: Staff) -> Ticket | None:
         out = _Outbox()
         for done in _finish_current(booth, staff):
             _announce(out, done, booth=booth)
-        candidate = choose_next(queue_reads.waiting_candidates(service_ids),
+        candidate = choose_next(queue_reads.waiting_heads(service_ids),
                                 queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now(),
                                 booth.priority)
         if candidate is None:

@@ -100,6 +100,30 @@ _at_booth = Prepared(lambda: Ticket.select().where((Ticket.booth == Param("booth
                                                    & Ticket.status.in_(ACTIVE)).order_by(Ticket.called_at))
 
 
+def _heads_query(n: int):
+    # each waiting visitor's place in her line (with priority, or without), oldest first; the first of each
+    line = Ticket.priority.is_null()
+    places = (Ticket.select(Ticket.id, Ticket.priority, Ticket.arrived_at,
+                            fn.ROW_NUMBER().over(partition_by=[line], order_by=[Ticket.arrived_at, Ticket.id])
+                            .alias("place"))
+              .where((Ticket.status == "waiting") & _services_in(n)).alias("places"))
+    return (Ticket.select(places.c.id, places.c.priority, places.c.arrived_at).from_(places)
+            .where(places.c.place == 1))
+
+
+_heads = Prepared(_heads_query)
+
+
+def waiting_heads(service_ids: list[int]) -> list[Candidate]:
+    """`line_heads` of these queues' waiting line, chosen by the database: two rows, however long the line
+    (what call-next needs; the booth's screen and the people-ahead count read the whole line)."""
+    if not service_ids:
+        return []
+    arrived = Ticket.arrived_at.python_value   # a subquery's column has no field to convert it
+    return [Candidate(id_, priority is not None, arrived(at))
+            for id_, priority, at in _heads.tuples(len(service_ids), **_each(service_ids))]
+
+
 def waiting_candidates(service_ids: list[int]) -> list[Candidate]:
     if not service_ids:
         return []

@@ -50,9 +50,20 @@ class PriorityPolicy:
     max_wait: dt.timedelta | None = dt.timedelta(minutes=30)
 
 
+def line_heads(candidates: list[Candidate]) -> list[Candidate]:
+    """The longest-waiting visitor with priority and the one without: all `choose_next` looks at (the
+    overdue one is the older of the two), so a call-next reads two rows however long the line."""
+    heads: dict[bool, Candidate] = {}
+    for c in candidates:
+        head = heads.get(c.priority)
+        if head is None or (c.arrived_at, c.id) < (head.arrived_at, head.id):
+            heads[c.priority] = c
+    return list(heads.values())
+
+
 def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
                 now: dt.datetime, priority_booth: bool = False) -> Candidate | None:
-    """The visitor to call next.
+    """The visitor to call next. Only the heads of the two lines matter (`line_heads`).
 
     `recent_calls` are the priority flags of the latest calls of the same queue, newest first.
     A priority booth calls the waiting priority visitors first (oldest first), whatever the policy

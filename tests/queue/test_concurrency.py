@@ -81,6 +81,33 @@ def test_fifty_visitors_issued_at_once_are_each_told_a_different_number_of_peopl
     assert sorted(results) == [(seq, seq - 1) for seq in range(1, THREADS + 1)]
 
 
+def test_the_database_picks_the_same_heads_of_the_line_as_the_rule(any_database):
+    """call-next reads only the two heads of the waiting line (`waiting_heads`, a window query): the same
+    as `line_heads` over the whole line, with ties of arrival broken by id, on both engines."""
+    import datetime as dt
+    import random
+
+    from db.models import Service
+    from intranet_server.reads.queue import waiting_candidates, waiting_heads
+    from intranet_server.rules.queue import line_heads
+    rng = random.Random(13)
+    with db.database.connection_context():
+        register_kiosk("k-heads")
+        kiosk = Kiosk.get(Kiosk.name == "k-heads")
+        services = [s.id for s in Service.select().order_by(Service.id).limit(3)]
+        base = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.timezone.utc)
+        for i in range(60):   # arrivals out of id order, ties, priority and not, some already called
+            arrived = base + dt.timedelta(minutes=rng.randrange(20))
+            service = rng.choice(services)
+            Ticket.create(issued_for=service, service=service, business_day=base.date(), seq=i + 1,
+                          number=f"T{i:03d}", priority=rng.choice([None, None, "lansia"]), kiosk=kiosk,
+                          status=rng.choice(["waiting", "waiting", "waiting", "done"]), issued_at=arrived,
+                          arrived_at=arrived)
+        for chosen in (services[:1], services[:2], services, []):
+            assert sorted(waiting_heads(chosen), key=lambda c: c.id) == \
+                sorted(line_heads(waiting_candidates(chosen)), key=lambda c: c.id)
+
+
 def test_same_idempotency_key_from_many_threads_issues_one_ticket(any_database):
     with db.database.connection_context():
         register_kiosk("k-idem")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from intranet_server.rules.queue import (
     ALLOWED_FROM, Candidate, PriorityPolicy, TransitionError, business_day, check_transition,
-    choose_next, estimate_wait_s, format_number, issuing_closed_reason, queue_order,
+    choose_next, estimate_wait_s, format_number, issuing_closed_reason, line_heads, queue_order,
 )
 
 T0 = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc)
@@ -141,6 +141,18 @@ def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ra
         remaining.remove(nxt)
         history.insert(0, nxt.priority)
     assert queue_order(cands, recent, policy, now, priority_booth) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
+       st.integers(0, 4), st.integers(0, 200), st.booleans())
+def test_the_heads_of_the_two_lines_decide_the_next_call(cands, recent, kind, ratio, now_min, priority_booth):
+    """What a call-next reads from the database (two rows, however long the line) chooses as the whole line."""
+    policy = PriorityPolicy(kind, ratio, dt.timedelta(minutes=30))
+    heads = line_heads(cands)
+    assert len(heads) <= 2 and len({c.priority for c in heads}) == len(heads)
+    assert choose_next(heads, recent, policy, at(now_min), priority_booth) == \
+        choose_next(cands, recent, policy, at(now_min), priority_booth)
 
 
 @settings(max_examples=100, deadline=None)
