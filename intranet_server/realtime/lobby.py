@@ -2,7 +2,8 @@
 
 A summary (people waiting, wait estimate, open or closed) costs several queue_reads. Issuing or
 calling a ticket only marks its service as changed, after the commit; a background task
-publishes one fresh summary per changed service, at most every `interval` seconds. Under a
+publishes one fresh summary per changed service, `interval` seconds after the change (never in the
+middle of the action's own fan-out) and at most every `interval` seconds. Under a
 burst of 300 tickets a second the kiosks get a few summaries a second, not 300.
 Without the background task (the Flask test client, the CLI) summaries go out at once.
 
