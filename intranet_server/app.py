@@ -78,7 +78,10 @@ def create_app(settings: dict | None = None, *, async_mode: str | None = None) -
         SESSION_COOKIE_NAME="ptsa_session",
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=14),   # the cookie; the session row decides (security)
+        # The cookie outlives the longest session the office allows; the session row decides (idle, lifetime,
+        # sign-out: security). Set once at sign-in, not signed again and sent with every answer.
+        PERMANENT_SESSION_LIFETIME=parse_duration(settings["security"]["session_lifetime"]) + dt.timedelta(hours=2),
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=MAX_BODY,
         PTSA=settings,
     )

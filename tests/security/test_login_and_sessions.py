@@ -125,6 +125,24 @@ def test_sessions_have_an_absolute_lifetime(app, frozen_clock):
     assert frozen_clock.now() - signed_in_at <= dt.timedelta(hours=12, minutes=20)
 
 
+def test_the_session_cookie_is_set_at_sign_in_and_outlives_the_longest_session(app, settings):
+    """The session row decides when a sign-in ends (idle, lifetime, sign-out); the cookie only carries its
+    id. It is set once, lasting longer than the office's longest session, instead of being signed again and
+    sent with every answer of every signed-in request."""
+    from email.utils import parsedate_to_datetime
+
+    from intranet_server.rules.durations import parse_duration
+    client = app.test_client()
+    cookie = next(c for c in login(client, "p0-03").headers.getlist("Set-Cookie") if c.startswith("ptsa_session="))
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    lifetime = parse_duration(settings["security"]["session_lifetime"])
+    assert expires - dt.datetime.now(dt.timezone.utc) > lifetime
+    for path in ("/api/v1/auth/me", "/api/v1/booth"):
+        answer = client.get(path)
+        assert answer.status_code == 200
+        assert not [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("ptsa_session=")], path
+
+
 def test_the_password_policy():
     assert password_problem("pendek", "dimas")
     assert password_problem("dimas-pratama-1", "dimas")          # contains the username
