@@ -128,9 +128,13 @@ def test_queue_order_is_a_permutation_and_fair(cands, kind, ratio, now_min):
                 assert run <= ratio
 
 
+# a line, the latest calls' priority flags, a policy (kind, ratio), the minute now and the booth's kind
+situations = (candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
+              st.integers(0, 4), st.integers(0, 200), st.booleans())
+
+
 @settings(max_examples=300, deadline=None)
-@given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
-       st.integers(0, 4), st.integers(0, 200), st.booleans())
+@given(*situations)
 def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ratio, now_min, priority_booth):
     policy = PriorityPolicy(kind, ratio, dt.timedelta(minutes=30))
     now = at(now_min)
@@ -144,8 +148,7 @@ def test_queue_order_agrees_with_calling_next_one_by_one(cands, recent, kind, ra
 
 
 @settings(max_examples=300, deadline=None)
-@given(candidates, st.lists(st.booleans(), max_size=5), st.sampled_from(["fifo", "strict", "ratio"]),
-       st.integers(0, 4), st.integers(0, 200), st.booleans())
+@given(*situations)
 def test_the_heads_of_the_two_lines_decide_the_next_call(cands, recent, kind, ratio, now_min, priority_booth):
     """What a call-next reads from the database (two rows, however long the line) chooses as the whole line."""
     policy = PriorityPolicy(kind, ratio, dt.timedelta(minutes=30))
