@@ -52,7 +52,7 @@ def flush(pause=lambda: None) -> int:
     if not ids:
         return 0
     with database.connection_context():
-        for service in queue_reads.cached_services_by_id(ids):
+        for service in queue_reads.services_by_id(ids):   # not the cache: a catalog edit clears it only after this runs
             with database.atomic():
                 summary = {"service": queue_reads.service_summary(service)}
                 rooms = ("lobby", "display") if changed[service.id] else ("lobby",)

@@ -244,3 +244,18 @@ def test_lobby_summaries_trail_the_action_that_changed_them(desk, database):
     finally:
         socketio.go_on.release(5)
         lobby.stop_publisher()
+
+
+def test_a_catalog_edit_reaches_the_lobby_summary_at_once(database):
+    """Summaries read the service itself, not the catalog cache the edit clears after its own commit
+    callbacks: closing a queue in /admin shows closed on the kiosks and the board in the very summary the
+    edit sends (the summary sent without a publisher, as in the test client and the CLI, came from the
+    cached row and still said open)."""
+    from intranet_server.actions import catalog
+    from intranet_server.reads import queue as queue_reads
+    pp = queue_reads.service_by_code("PP")
+    assert queue_reads.cached_services_by_id([pp.id])[0].active   # the catalog cache holds the open queue
+    database.clear()
+    catalog.update_service("admin", "PP", {"active": False})
+    summaries = [m["service"] for e, m, room in database if e == "service" and room == "lobby"]
+    assert summaries and summaries[-1]["code"] == "PP" and summaries[-1]["open"] is False, summaries
