@@ -13,8 +13,10 @@ from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audi
 from intranet_server.realtime.events import publish_many
 from intranet_server.rules.queue import (
     MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
-    may_return_after_no_show,
+    may_return_after_no_show, screen_is_behind,
 )
+
+ANY_VISIT = object()   # call-next without the screen's visit: finish whatever the booth holds
 
 
 def _service(code) -> Service:
@@ -245,9 +247,9 @@ def _lock_queues(service_ids: list[int]) -> None:
         list(Service.select(Service.id).where(Service.id.in_(service_ids)).order_by(Service.id).for_update())
 
 
-def _finish_current(booth: Booth, staff: Staff) -> list[Ticket]:
+def _finish_current(booth: Booth, staff: Staff, at_booth: list[Ticket] | None = None) -> list[Ticket]:
     finished = []
-    for current in queue_reads.current_at_booth(booth):
+    for current in queue_reads.current_at_booth(booth) if at_booth is None else at_booth:
         current.status, current.outcome, current.finished_at = "done", "served", clock.now()
         current.save()
         audit(staff.username, "ticket.finish", "ticket", current.id, booth=booth.number, implicit=True)
@@ -264,16 +266,23 @@ def _call(ticket: Ticket, booth: Booth, staff: Staff) -> None:
     ticket.save()
 
 
-def call_next(staff: Staff) -> Ticket | None:
-    """Finish the booth's current visit and call the next visitor of its queues (None: nobody waits)."""
+def call_next(staff: Staff, seen=ANY_VISIT) -> Ticket | None:
+    """Finish the booth's current visit and call the next visitor of its queues (None: nobody waits).
+
+    `seen` is the visit the officer's screen shows (None: none). When the booth holds another one, an
+    earlier call-next called it (a lost answer sent again, a double tap): that visitor is answered
+    again, not finished unseen."""
     booth = _officer_booth(staff)
     with database.atomic():
         service_ids = [s.id for s in queue_reads.booth_services(booth)]
         if not service_ids:
             raise Conflict(f"{booth.label} serves no service; ask the administrator", code="no_services")
-        _lock_queues(service_ids)
+        _lock_queues(service_ids)      # before reading the booth's visit: a double tap waits here for the first
+        at_booth = queue_reads.current_at_booth(booth)
+        if seen is not ANY_VISIT and screen_is_behind(seen, [t.id for t in at_booth]):
+            return at_booth[-1]        # the latest called (ordered by called_at)
         out = _Outbox()
-        for done in _finish_current(booth, staff):
+        for done in _finish_current(booth, staff, at_booth):
             _announce(out, done, booth=booth)
         candidate = choose_next(queue_reads.waiting_heads(service_ids),
                                 queue_reads.recent_call_flags(service_ids), actions.office.policy, clock.now(),

@@ -11,7 +11,7 @@ from intranet_server.http import body, current_kiosk, current_staff
 from intranet_server.reads import queue as queue_reads
 from intranet_server.schemas import doc, parse
 from intranet_server.schemas.queue import (
-    BoothState, DisplayState, IssuedTicket, IssueTicket, KioskList, KioskOut, Printed, PrinterReport,
+    BoothState, CallNext, DisplayState, IssuedTicket, IssueTicket, KioskList, KioskOut, Printed, PrinterReport,
     ReprintSent, ServiceList, TicketOut, Transfer,
 )
 
@@ -114,11 +114,16 @@ def booth_state():
 
 
 @api.post("/queue/call-next")
-@doc(summary="Finish the current visit and call the next visitor (P0)", tags=["booth"], response=TicketOut,
-     extra_responses={"204": {"description": "nobody waits"}})
+@doc(summary="Finish the current visit and call the next visitor (P0)", tags=["booth"], body=CallNext,
+     body_required=False, response=TicketOut, extra_responses={"204": {"description": "nobody waits"}},
+     description="Send `current` (the visit your screen shows, null for none) to make the request safe to "
+                 "send again: when the booth already holds another visit, an earlier call-next called it "
+                 "(its answer was lost, or the button was tapped twice) and the answer is that visitor, "
+                 "not finished unseen. Without a body the booth's visit is finished, whatever it is.")
 def call_next():
     staff = current_staff("p0")
-    ticket = queue.call_next(staff)
+    said = parse(CallNext, body(required=False))
+    ticket = queue.call_next(staff, said.current if "current" in said.model_fields_set else queue.ANY_VISIT)
     if ticket is None:
         return "", 204
     return jsonify(queue_reads.ticket_dict(ticket))

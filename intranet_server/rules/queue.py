@@ -61,6 +61,14 @@ def line_heads(candidates: list[Candidate]) -> list[Candidate]:
     return list(heads.values())
 
 
+def screen_is_behind(seen: int | None, at_booth: list[int]) -> bool:
+    """call-next from a screen that shows visit `seen` (None: no visit) while the booth holds the visits
+    `at_booth`: True when the booth holds another visit than the screen shows. Then an earlier call-next
+    called it and the screen has not heard yet (its answer was lost and the request sent again, or the
+    button was tapped twice), so this one must not finish that visitor unseen and call another."""
+    return bool(at_booth) and seen not in at_booth
+
+
 def choose_next(candidates: list[Candidate], recent_calls: list[bool], policy: PriorityPolicy,
                 now: dt.datetime, priority_booth: bool = False) -> Candidate | None:
     """The visitor to call next. Only the heads of the two lines matter (`line_heads`).

@@ -44,6 +44,14 @@ class PrinterReport(Body):
     detail: ShortText = ""
 
 
+class CallNext(Body):
+    """Optional. With `current`, a call-next sent again after its answer was lost (or tapped twice) is
+    answered with the visitor it called instead of finishing that visitor unseen and calling another."""
+    current: int | None = Field(default=None, gt=0, examples=[812],
+                                description="the id of the visit the officer's screen shows at the booth, "
+                                            "null when it shows none")
+
+
 class Transfer(Body):
     # required, but checked by the action after "may you": an officer of another booth hears 403
     service: Code | None = Field(default=None, description="required; refused after the permission check")

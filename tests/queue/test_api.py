@@ -158,6 +158,38 @@ def test_call_next_finishes_the_current_visit(client, kiosk_token):
     assert Ticket.get_by_id(first["id"]).outcome == "served"
 
 
+def test_call_next_sent_again_with_the_visit_shown_answers_the_visitor_it_called(client, kiosk_token):
+    """The booth screen says which visit it shows (`current`). Sent again after its answer was lost, the
+    request finds the booth holding another visit and answers it: nobody is finished unseen."""
+    login(client)
+    for _ in range(3):
+        issue(client, kiosk_token)
+    first = client.post("/api/v1/queue/call-next", json={"current": None}).get_json()
+    again = client.post("/api/v1/queue/call-next", json={"current": None})
+    assert again.status_code == 200 and again.get_json()["id"] == first["id"]
+    assert Ticket.get_by_id(first["id"]).status == "called"
+    second = client.post("/api/v1/queue/call-next", json={"current": first["id"]}).get_json()
+    assert second["number"] == "P002" and Ticket.get_by_id(first["id"]).status == "done"
+    replay = client.post("/api/v1/queue/call-next", json={"current": first["id"]}).get_json()
+    assert replay["id"] == second["id"] and Ticket.get_by_id(second["id"]).status == "called"
+    assert Ticket.select().where(Ticket.status == "waiting").count() == 1
+    calls = AuditEvent.select().where(AuditEvent.action == "ticket.call").count()
+    assert calls == 2                             # the answers sent again are not calls
+    # a visit the booth no longer holds (finished on another screen) does not stop the next call
+    client.post(f"/api/v1/tickets/{second['id']}/finish")
+    third = client.post("/api/v1/queue/call-next", json={"current": second["id"]}).get_json()
+    assert third["number"] == "P003"
+
+
+def test_call_next_refuses_a_body_it_cannot_read(client, kiosk_token):
+    login(client)
+    issue(client, kiosk_token)
+    for bad in ({"current": 0}, {"current": "satu"}, {"currnet": 5}):
+        r = client.post("/api/v1/queue/call-next", json=bad)
+        assert r.status_code == 422 and r.get_json()["message"], bad
+    assert Ticket.select().where(Ticket.status == "waiting").count() == 1
+
+
 def test_visit_lifecycle_recall_start_park_resume_finish(client, kiosk_token):
     login(client)
     issue(client, kiosk_token)

@@ -141,3 +141,25 @@ def test_two_booths_never_get_the_same_visitor(any_database):
         finished = Ticket.select().where(Ticket.status == "done").count()
     # each booth has exactly one visitor called at the end; the rest were finished by the next call
     assert at_booth == 3 and at_booth + finished == len(called) == 30
+
+
+def test_a_call_next_sent_many_times_at_once_calls_one_visitor_and_finishes_nobody(any_database):
+    """A double tap, or a call-next sent again while the first is still running: each says the visit its
+    screen shows (the one the officer is finishing). The first finishes it and calls the next visitor; the
+    others wait for the queue's lock, see the booth already holds another visit, and answer that visitor
+    instead of finishing her unseen and calling a third."""
+    with db.database.connection_context():
+        register_kiosk("k-taps")
+        kiosk = Kiosk.get(Kiosk.name == "k-taps")
+        for _ in range(5):
+            queue.issue_ticket(kiosk, "PP")
+        officer = Staff.get(Staff.username == "p0-03")
+        shown = queue.call_next(officer).id
+
+    results, errors = run_threads(lambda i: queue.call_next(officer, shown).id, count=10)
+    assert errors == []
+    assert len(set(results)) == 1 and shown not in results
+    with db.database.connection_context():
+        statuses = {t.id: t.status for t in Ticket.select()}
+    assert statuses[shown] == "done" and statuses[results[0]] == "called"
+    assert sorted(statuses.values()) == ["called", "done", "waiting", "waiting", "waiting"]

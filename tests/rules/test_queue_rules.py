@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from intranet_server.rules.queue import (
     ALLOWED_FROM, Candidate, PriorityPolicy, TransitionError, business_day, check_transition,
     choose_next, estimate_wait_s, format_number, issuing_closed_reason, line_heads, queue_order,
+    screen_is_behind,
 )
 
 T0 = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc)
@@ -207,3 +208,12 @@ def test_last_normal_arrival_is_behind_everyone(cands, recent, kind, ratio, now_
     order = queue_order(cands + [newest], recent, PriorityPolicy(kind, ratio, dt.timedelta(minutes=30)),
                         at(now_min + 121), priority_booth)
     assert order[-1] == newest
+
+
+def test_the_screen_is_behind_only_when_the_booth_holds_a_visit_it_does_not_show():
+    assert not screen_is_behind(None, [])          # nothing shown, nothing held: call
+    assert not screen_is_behind(7, [])             # the shown visit was finished elsewhere: call
+    assert not screen_is_behind(7, [7])            # finishing what it shows: call
+    assert not screen_is_behind(7, [3, 7])
+    assert screen_is_behind(None, [8])             # an earlier call-next called 8: answer 8
+    assert screen_is_behind(7, [8])

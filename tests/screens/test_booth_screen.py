@@ -37,6 +37,28 @@ def test_transfer_keeps_the_chosen_service_across_a_redraw(live_server, browser)
     assert page.errors == []
 
 
+def test_a_double_tap_on_call_next_calls_one_visitor(live_server, browser):  # noqa: F811
+    """A touchscreen double tap sends call-next twice before the screen has heard of the first call. The
+    screen says which visit it shows; the second request answers the visitor the first called instead
+    of finishing her unseen and calling the next one."""
+    token = live_server.kiosk_token("lobby-double-tap")
+    first, second = issue(live_server, token, "PP"), issue(live_server, token, "PP")
+    page = signed_in(browser, live_server, "p0-03")
+    page.wait_for_selector(f"#waiting li[data-ticket='{second['id']}']")
+    answers = []
+    page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/queue/call-next") else None)
+    page.dblclick("#call-next")
+    for _ in range(200):                       # both answers in, however fast this machine is
+        if len(answers) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert answers == [200, 200]
+    page.wait_for_selector(f"#current .current-ticket[data-ticket='{first['id']}']")
+    assert ticket_of(live_server, first["id"])["status"] == "called"
+    assert ticket_of(live_server, second["id"])["status"] == "waiting"
+    assert page.errors == []
+
+
 def test_booth_buttons_are_the_servers_verbs(live_server, browser):  # noqa: F811
     """The screen shows what the payload's verbs say, and nothing else."""
     token = live_server.kiosk_token("lobby-verbs")

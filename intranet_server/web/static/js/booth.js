@@ -120,7 +120,10 @@
   }
 
   document.getElementById("call-next").addEventListener("click", async () => {
-    const result = await act("POST", "/api/v1/queue/call-next");
+    // the visit this screen shows: a second tap, or a press after a lost answer, is answered with the
+    // visitor already called instead of finishing her unseen (the server compares)
+    const shown = state && state.current.length ? state.current[0].id : null;
+    const result = await act("POST", "/api/v1/queue/call-next", {current: shown});
     if (result === null && !document.getElementById("action-error").textContent) showError(t("nobody_waiting"));
   });
 
