@@ -40,6 +40,10 @@ class Task(BaseModel):
     working_s = IntegerField(null=True)         # working seconds used, pauses excluded
     completed_by = ForeignKeyField(Staff, null=True, backref="completed_tasks", on_delete="SET NULL")
     result = TextField(default="")
+    idempotency_key = CharField(max_length=64, null=True)   # the booth's key: sent again, the same task
+
+    class Meta:
+        indexes = ((("created_by", "idempotency_key"), True),)
 
 
 class TaskHop(BaseModel):

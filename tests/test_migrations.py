@@ -166,3 +166,22 @@ def test_todays_calls_are_indexed_in_call_order_in_an_older_database(empty_datab
     assert db.migrate() == ["0016_today_indexes"]
     with database.connection_context():
         assert index_names(database) == fresh
+
+
+def test_an_older_database_gets_the_tasks_idempotency_key(empty_database_url):
+    """0017: `task.idempotency_key`, unique per officer who made the task, is added to a database made
+    before it."""
+    database = db.connect(empty_database_url)
+    db.migrate()
+    with database.connection_context():
+        fresh = index_names(database)
+        assert "task_created_by_id_idempotency_key" in fresh
+        database.execute_sql('DROP INDEX "task_created_by_id_idempotency_key"')
+        database.execute_sql('ALTER TABLE "task" DROP COLUMN "idempotency_key"')
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0017_task_idempotency'")
+        assert "idempotency_key" not in {c.name for c in database.get_columns("task")}
+    assert db.migrate() == ["0017_task_idempotency"]
+    with database.connection_context():
+        assert index_names(database) == fresh
+        assert "idempotency_key" in {c.name for c in database.get_columns("task")}
+    assert db.migrate() == []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import IntegrityError
+
 from db import locked
 from db.models import Service, Staff, Ticket, Unit, database
 from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
@@ -222,10 +224,12 @@ def _end_pause(task: Task, now: dt.datetime, book) -> None:
 # ---- the verbs ------------------------------------------------------------------------------
 
 def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit_code=None,
-                sms_phone=None, sms_consent=False) -> Task:
+                sms_phone=None, sms_consent=False, idempotency_key=None) -> tuple[Task, bool]:
     """P0: the visitor at my booth needs the back office. The task goes to the echelon-1 unit that
     owns the ticket's service unless another echelon-1 unit is named. With the visitor's consent and
-    phone (`sms_phone`, `sms_consent`), she gets an SMS when the task is completed."""
+    phone (`sms_phone`, `sms_consent`), she gets an SMS when the task is completed.
+    Returns (task, created): the same `idempotency_key` from the same officer (the booth sent the task
+    again after its answer was lost) answers the task made the first time."""
     if staff.role != "p0" or staff.booth_id is None:
         raise Forbidden("only a front officer (P0) at a booth creates tasks")
     _id(ticket_id, "ticket_id")
@@ -233,37 +237,66 @@ def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit
     contact = _text(contact, "contact", CONTACT_MAX, required=False)
     notes = _text(notes, "notes", required=False)
     sms_phone = integrations.check_applicant_sms(sms_phone, sms_consent)
-    with database.atomic():
-        ticket = Ticket.get_or_none(Ticket.id == ticket_id)
-        if ticket is None:
-            raise NotFound(f"no ticket {ticket_id}")
-        if ticket.booth_id != staff.booth_id:
-            raise Forbidden(f"ticket {ticket.number} was not served at your booth")
-        service = ticket.service
-        if unit_code is None:
-            owner = service.unit
-            unit = owner.parent if owner.parent_id else owner
-        else:
-            unit = _unit(unit_code)
-            if unit.echelon != 1:
-                raise Invalid(f"{unit.code} is an echelon-2 unit: a task goes to an echelon-1 unit first")
-        now = clock.now()
-        book = calendars.book(now)
-        try:
-            due = completion_due(book.for_unit(service.unit_id), now, service.sop_days)
-        except CalendarError as exc:
-            raise Conflict(f"the calendar of {service.unit.code} has no working time: {exc}",
-                           code="calendar_closed") from None
-        task = Task.create(ticket=ticket, service=service, origin_booth=staff.booth_id, created_by=staff,
-                           summary=summary, contact=contact, notes=notes, status="open", position="p0",
-                           created_at=now, updated_at=now, sop_days=service.sop_days, completion_due_at=due)
-        _send(task, "send", staff, "p1", to_unit=unit, now=now, book=book)
-        if notes:
-            _say(task, staff, "note", notes)
-        if sms_phone:
-            integrations.record_sms_consent(task, staff, sms_phone, now)
-        return _save(task, staff.username, "create", now, ticket=ticket.number, unit=unit.code,
-                     service=service.code, sms_on_completion=bool(sms_phone))   # never the number
+    if idempotency_key is not None and (not isinstance(idempotency_key, str)
+                                        or not 8 <= len(idempotency_key) <= 64):
+        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+    try:
+        with database.atomic():
+            earlier = _task_made_with(staff, idempotency_key, ticket_id)
+            if earlier is not None:
+                return earlier, False
+            return _create_task(staff, ticket_id, summary, contact, notes, unit_code, sms_phone,
+                                idempotency_key), True
+    except IntegrityError:
+        # the same key sent twice at once (PostgreSQL): the other request made the task
+        earlier = _task_made_with(staff, idempotency_key, ticket_id)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _task_made_with(staff: Staff, idempotency_key, ticket_id) -> Task | None:
+    if not idempotency_key:
+        return None
+    earlier = Task.get_or_none((Task.created_by == staff) & (Task.idempotency_key == idempotency_key))
+    if earlier is not None and earlier.ticket_id != ticket_id:
+        raise Conflict(f"idempotency_key {idempotency_key!r} was used for the task of another visitor",
+                       code="task_key_reused")
+    return earlier
+
+
+def _create_task(staff: Staff, ticket_id, summary, contact, notes, unit_code, sms_phone, idempotency_key) -> Task:
+    ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    if ticket.booth_id != staff.booth_id:
+        raise Forbidden(f"ticket {ticket.number} was not served at your booth")
+    service = ticket.service
+    if unit_code is None:
+        owner = service.unit
+        unit = owner.parent if owner.parent_id else owner
+    else:
+        unit = _unit(unit_code)
+        if unit.echelon != 1:
+            raise Invalid(f"{unit.code} is an echelon-2 unit: a task goes to an echelon-1 unit first")
+    now = clock.now()
+    book = calendars.book(now)
+    try:
+        due = completion_due(book.for_unit(service.unit_id), now, service.sop_days)
+    except CalendarError as exc:
+        raise Conflict(f"the calendar of {service.unit.code} has no working time: {exc}",
+                       code="calendar_closed") from None
+    task = Task.create(ticket=ticket, service=service, origin_booth=staff.booth_id, created_by=staff,
+                       summary=summary, contact=contact, notes=notes, status="open", position="p0",
+                       created_at=now, updated_at=now, sop_days=service.sop_days, completion_due_at=due,
+                       idempotency_key=idempotency_key)
+    _send(task, "send", staff, "p1", to_unit=unit, now=now, book=book)
+    if notes:
+        _say(task, staff, "note", notes)
+    if sms_phone:
+        integrations.record_sms_consent(task, staff, sms_phone, now)
+    return _save(task, staff.username, "create", now, ticket=ticket.number, unit=unit.code,
+                 service=service.code, sms_on_completion=bool(sms_phone))   # never the number
 
 
 def claim(staff: Staff, task_id) -> Task:

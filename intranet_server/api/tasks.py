@@ -50,13 +50,16 @@ def list_tasks():
 @api.post("/tasks")
 @doc(summary="Turn the visitor's request into a task (P0)", tags=["tasks"], body=CreateTask, response=TaskDetail,
      status=201, description="Goes to the echelon-1 unit that owns the ticket's service unless `unit` names "
-                             "another echelon-1 unit. The ticket must have been served at your booth.")
+                             "another echelon-1 unit. The ticket must have been served at your booth. The same "
+                             "`idempotency_key` again answers the task made the first time (201, with "
+                             "`Idempotent-Replayed: true`); with another ticket it is a 409.")
 def create_task():
     staff = current_staff("p0")
     data = parse(CreateTask, body())
-    task = actions.create_task(staff, data.ticket_id, data.summary, data.contact, data.notes, data.unit,
-                               data.sms.phone if data.sms else None, data.sms.consent if data.sms else False)
-    return _answer(task, 201)
+    task, created = actions.create_task(
+        staff, data.ticket_id, data.summary, data.contact, data.notes, data.unit,
+        data.sms.phone if data.sms else None, data.sms.consent if data.sms else False, data.idempotency_key)
+    return (*_answer(task, 201), {} if created else {"Idempotent-Replayed": "true"})
 
 
 @api.get("/tasks/<int:task_id>")

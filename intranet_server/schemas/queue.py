@@ -8,7 +8,7 @@ from pydantic import Field, StrictBool, model_validator
 
 from intranet_server.schemas import Body, Out
 from intranet_server.schemas.auth import BoothRef
-from intranet_server.schemas.common import Code, Names, ShortText, list_of
+from intranet_server.schemas.common import Code, Id, Names, ShortText, list_of
 
 Priority = Literal["lansia", "disabilitas", "hamil", "anak"]
 TicketStatus = Literal["waiting", "called", "serving", "parked", "done", "no_show", "cancelled"]
@@ -47,7 +47,7 @@ class PrinterReport(Body):
 class CallNext(Body):
     """Optional. With `current`, a call-next sent again after its answer was lost (or tapped twice) is
     answered with the visitor it called instead of finishing that visitor unseen and calling another."""
-    current: int | None = Field(default=None, gt=0, examples=[812],
+    current: Id | None = Field(default=None, examples=[812],
                                 description="the id of the visit the officer's screen shows at the booth, "
                                             "null when it shows none")
 

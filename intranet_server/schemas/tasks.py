@@ -35,6 +35,9 @@ class CreateTask(Body):
     notes: LongText | None = None
     unit: Code | None = Field(default=None, examples=["PHIJSK"], description="another echelon-1 unit")
     sms: ApplicantSmsConsent | None = Field(default=None, description="an SMS to the applicant on completion")
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=64, pattern=r"^[\x21-\x7e]+$",
+                                        description="one key per task written: the same key again (the answer "
+                                                    "was lost) answers the task made the first time")
 
 
 class NoBody(Body):

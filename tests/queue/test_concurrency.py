@@ -163,3 +163,26 @@ def test_a_call_next_sent_many_times_at_once_calls_one_visitor_and_finishes_nobo
         statuses = {t.id: t.status for t in Ticket.select()}
     assert statuses[shown] == "done" and statuses[results[0]] == "called"
     assert sorted(statuses.values()) == ["called", "done", "waiting", "waiting", "waiting"]
+
+
+def test_the_same_task_sent_many_times_at_once_makes_one_task(any_database):
+    """A booth's task sent again while the first request still runs (the same idempotency key): one task,
+    every request answered with it — on PostgreSQL the losers of the insert race find the winner's row."""
+    from db.task_models import Task
+    from intranet_server.actions import tasks
+    with db.database.connection_context():
+        register_kiosk("k-task")
+        kiosk = Kiosk.get(Kiosk.name == "k-task")
+        queue.issue_ticket(kiosk, "PP")
+        officer = Staff.get(Staff.username == "p0-03")
+        ticket = queue.call_next(officer)
+
+    def send(_i):
+        task, created = tasks.create_task(officer, ticket.id, "Cek draf PP", idempotency_key="booth3-same-task")
+        return task.id, created
+    results, errors = run_threads(send, count=20)
+    assert errors == []
+    assert len({task_id for task_id, _ in results}) == 1
+    assert [created for _, created in results].count(True) == 1
+    with db.database.connection_context():
+        assert Task.select().count() == 1

@@ -65,7 +65,7 @@ def build_march() -> dict:
     # It stays with the P1: backlog at PHIJSK, past its SOP (7th working day after 23 Feb = Wed 4 Mar 16:00).
     tf = ticket("PP", wib(2026, 2, 23, 8, 30), (8, 45), (8, 46), (9, 10))
     at(2026, 2, 23, 9, 0)
-    f = actions.create_task(p0, tf.id, "F: pengesahan PP, Februari")
+    f, _ = actions.create_task(p0, tf.id, "F: pengesahan PP, Februari")
     at(2026, 2, 23, 9, 30)
     actions.claim(p1, f.id)
 
@@ -73,7 +73,7 @@ def build_march() -> dict:
     # completed Wed 4 Mar 10:00: 6 h Mon + 7.5 h Tue + 2.5 h Wed = 16 h = 57,600 s = 2.13 days; in SOP.
     ta = ticket("PP", wib(2026, 3, 2, 8, 30), (8, 40), (8, 41), (9, 5))
     at(2026, 3, 2, 9, 0)
-    a = actions.create_task(p0, ta.id, "A: pengesahan PP PT Maju")
+    a, _ = actions.create_task(p0, ta.id, "A: pengesahan PP PT Maju")
     at(2026, 3, 2, 9, 10)
     actions.claim(p1, a.id)
     at(2026, 3, 2, 9, 20)
@@ -85,7 +85,7 @@ def build_march() -> dict:
     # x 7.5 h (3-12 Mar) + 2.5 h = 67.5 h = 243,000 s = 9.00 days; SOP due Wed 11 Mar 16:00: late.
     td = ticket("PP", wib(2026, 3, 2, 9, 30), (9, 50), (9, 51), (10, 5), priority="lansia")
     at(2026, 3, 2, 10, 0)
-    d = actions.create_task(p0, td.id, "D: pengesahan PP PT Lambat")
+    d, _ = actions.create_task(p0, td.id, "D: pengesahan PP PT Lambat")
     at(2026, 3, 2, 10, 5)
     actions.claim(p1, d.id)
     at(2026, 3, 2, 10, 10)
@@ -109,7 +109,7 @@ def build_march() -> dict:
     at(2026, 3, 13, 10, 0)
     actions.complete(p2, d.id, "Disahkan, terlambat")
     at(2026, 3, 13, 16, 20)
-    b = actions.create_task(p0, tb.id, "B: dikirim Jumat sore")
+    b, _ = actions.create_task(p0, tb.id, "B: dikirim Jumat sore")
     now = at(2026, 3, 16, 8, 0)
     raised = engine.sweep(now)
     actions.claim(p1, b.id)
@@ -121,7 +121,7 @@ def build_march() -> dict:
     # = 6 h = 21,600 s. Completed 10:30: 6 h + 3 h - 6 h = 3 h = 10,800 s = 0.40 days; in SOP.
     tc = ticket("PKB", wib(2026, 3, 17, 8, 20), (8, 50), (8, 51), (9, 5))
     at(2026, 3, 17, 9, 0)
-    c = actions.create_task(p0, tc.id, "C: PKB, menunggu dokumen")
+    c, _ = actions.create_task(p0, tc.id, "C: PKB, menunggu dokumen")
     at(2026, 3, 17, 9, 5)
     actions.claim(p1, c.id)
     at(2026, 3, 17, 9, 10)
@@ -138,7 +138,7 @@ def build_march() -> dict:
     # E: Tue 31 Mar 15:50, nobody picks it up: not picked, backlog at PHIJSK, 10 + 90 = 100 min old at "now".
     te = ticket("PP", wib(2026, 3, 31, 15, 20), (15, 30), (15, 31), (15, 55))
     at(2026, 3, 31, 15, 50)
-    e = actions.create_task(p0, te.id, "E: belum diambil")
+    e, _ = actions.create_task(p0, te.id, "E: belum diambil")
 
     now = at(2026, 4, 1, 9, 0)   # Wed 1 April 2026, the first working day of April
     return {"now": now, "tasks": {"A": a.id, "B": b.id, "C": c.id, "D": d.id, "E": e.id, "F": f.id},

@@ -139,7 +139,8 @@ def test_nginx_three_processes_kill_9_under_load(tmp_path):
         def send_tasks():
             for i in range(15):
                 ticket_id = [t for b, t in called if b == 3][-1]
-                r = post(officers[3], base + "/api/v1/tasks", json={"ticket_id": ticket_id, "summary": f"cek {i}"})
+                r = post(officers[3], base + "/api/v1/tasks", json={"ticket_id": ticket_id, "summary": f"cek {i}",
+                                                                    "idempotency_key": f"scale-task-{i:04d}"})
                 if r.status_code == 201:
                     tasks.append(r.json()["id"])
                 else:
@@ -172,6 +173,9 @@ def test_nginx_three_processes_kill_9_under_load(tmp_path):
                             (tasks,))
                 conn.commit()
                 return cur.fetchall()
+            # a task sent again after its answer died with the killed process is the same task
+            cur.execute("SELECT id FROM task")
+            assert sorted(row[0] for row in cur.fetchall()) == sorted(tasks)
             wait_until(lambda: len(alerts()) >= 3 * len(tasks), 30, "every task's three alerts")
             rows = alerts()
             per_task = collections.Counter((task, level) for task, level, _, _ in rows)

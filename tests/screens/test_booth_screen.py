@@ -59,6 +59,38 @@ def test_a_double_tap_on_call_next_calls_one_visitor(live_server, browser):  # n
     assert page.errors == []
 
 
+def test_a_task_whose_answer_was_lost_is_not_made_twice_when_sent_again(live_server, browser):  # noqa: F811
+    """Dimas sends a task; the server makes it but the answer never reaches the booth (a process killed
+    under it, a dropped connection). The screen says the network failed and keeps his text; he presses
+    send again: the same task is answered, the unit's inbox holds one."""
+    token = live_server.kiosk_token("lobby-lost-answer")
+    ticket = issue(live_server, token, "PP")
+    page = signed_in(browser, live_server, "p0-03")
+    page.wait_for_selector(f"#waiting li[data-ticket='{ticket['id']}']")
+    page.click("#call-next")
+    page.wait_for_selector("#task-fields:not([disabled])")
+    page.fill("#task-summary", "Cek draf PP, jawaban pertama hilang")
+    sent = []
+
+    def lose_the_first_answer(route):
+        sent.append(route.request.post_data_json.get("idempotency_key"))
+        if len(sent) == 1:
+            route.fetch()          # the server makes the task ...
+            route.abort()          # ... and its answer is lost on the way back
+        else:
+            route.continue_()
+    page.route("**/api/v1/tasks", lose_the_first_answer)
+    page.click("#task-send")
+    page.wait_for_selector("#task-error:not([hidden])")
+    assert page.input_value("#task-summary") == "Cek draf PP, jawaban pertama hilang"
+    page.click("#task-send")
+    page.wait_for_selector("#task-sent:not([hidden])")
+    assert len(sent) == 2 and sent[0] == sent[1]
+    tasks = as_person(live_server, "p0-03").get(live_server.url + "/api/v1/tasks", timeout=10).json()["tasks"]
+    assert [t["ticket"]["id"] for t in tasks].count(ticket["id"]) == 1
+    assert [e for e in page.errors if "ERR_FAILED" not in e] == []
+
+
 def test_booth_buttons_are_the_servers_verbs(live_server, browser):  # noqa: F811
     """The screen shows what the payload's verbs say, and nothing else."""
     token = live_server.kiosk_token("lobby-verbs")

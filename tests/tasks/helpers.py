@@ -37,7 +37,7 @@ def new_task(p0: str = "p0-03", service: str = "PP", summary: str = "Pengesahan 
     from intranet_server.actions import tasks as actions
     officer = staff(p0)
     ticket = visitor_at_booth(officer.booth.number, service)
-    return actions.create_task(officer, ticket.id, summary, kw.get("contact"), kw.get("notes"), kw.get("unit"))
+    return actions.create_task(officer, ticket.id, summary, kw.get("contact"), kw.get("notes"), kw.get("unit"))[0]
 
 
 def receiver(unit_code: str, role: str | None = None, nth: int = 0) -> Staff:

@@ -208,7 +208,7 @@ def test_create_task_checks_the_booth_the_ticket_and_the_unit(chain):
         with pytest.raises(error):
             call()
     assert db_state() == before
-    task = actions.create_task(dimas, ticket.id, "Pertanyaan upah minimum", unit_code="BARENBANG")
+    task, _ = actions.create_task(dimas, ticket.id, "Pertanyaan upah minimum", unit_code="BARENBANG")
     assert task.unit.code == "BARENBANG" and task.service.code == "PP"
 
 

@@ -63,6 +63,36 @@ def test_create_claim_forward_complete_over_http(api, frozen_clock):
     assert detail["hops"][-1]["picked_by"]["username"] == "p0-03"
 
 
+def test_a_task_sent_again_with_its_key_is_answered_the_task_made_the_first_time(api):
+    """The booth sends one key per task it writes. Sent again (the first answer was lost with a dying
+    process), the same key answers the same task and writes nothing more; the key with another visitor
+    is a 409; a key is bounded text."""
+    r = create(api, idempotency_key="booth3-task-0001")
+    assert r.status_code == 201 and "Idempotent-Replayed" not in r.headers
+    first = r.get_json()
+    before = db_state()
+    ticket_id = first["ticket"]["id"]
+    again = api.post("/api/v1/tasks", json={"ticket_id": ticket_id, "summary": "Cek draf PP",
+                                            "idempotency_key": "booth3-task-0001"})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first["id"]
+    assert db_state() == before                       # no second task, hop, event or audit row
+    other = visitor_at_booth(3, "PP")
+    clash = api.post("/api/v1/tasks", json={"ticket_id": other.id, "summary": "Lain",
+                                            "idempotency_key": "booth3-task-0001"})
+    assert clash.status_code == 409 and clash.get_json()["error"] == "task_key_reused"
+    assert clash.get_json()["message"]
+    for key in ("short", "x" * 65, "dua kata!"):
+        r = api.post("/api/v1/tasks", json={"ticket_id": other.id, "summary": "Lain", "idempotency_key": key})
+        assert r.status_code == 422 and r.get_json()["message"], key
+    # another officer's key is another key: the same text makes her own task
+    ticket4 = visitor_at_booth(4, "PP")
+    login(api, "p0-04")
+    mine = api.post("/api/v1/tasks", json={"ticket_id": ticket4.id, "summary": "Cek",
+                                           "idempotency_key": "booth3-task-0001"})
+    assert mine.status_code == 201 and mine.get_json()["id"] != first["id"]
+
+
 def test_alerts_for_supervisors_with_task_hop_level_and_time(api, frozen_clock):
     tid = create(api).get_json()["id"]
     frozen_clock.advance(16 * M)

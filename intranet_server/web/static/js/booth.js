@@ -229,8 +229,16 @@
     select.dataset.ticket = String(visitor && visitor.id);
   }
 
+  // One key per task being written, kept until the server has answered it: sent again after a lost
+  // answer (a dropped connection, a server that died), it is answered the task made the first time.
+  let taskKey = null;
+  function newKey() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function setVisitor(ticket) {
     const changed = (visitor && visitor.id) !== (ticket && ticket.id);
+    if (changed) taskKey = null;
     visitor = ticket;
     document.getElementById("task-fields").disabled = !ticket;
     document.getElementById("task-visitor").textContent = ticket
@@ -253,6 +261,7 @@
         contact: document.getElementById("task-contact").value,
         notes: document.getElementById("task-notes").value,
         unit: document.getElementById("task-unit").value,
+        idempotency_key: taskKey || (taskKey = newKey()),
       };
       const smsPhone = document.getElementById("task-sms-phone");
       const smsConsent = document.getElementById("task-sms-consent");
@@ -261,6 +270,7 @@
         body.sms = { phone: smsPhone.value.trim(), consent: smsConsent.checked };
       }
       const task = await api("POST", "/api/v1/tasks", body);
+      taskKey = null;
       ["task-summary", "task-contact", "task-notes", "task-sms-phone"].forEach((id) => {
         const field = document.getElementById(id);
         if (field) field.value = "";
@@ -271,6 +281,7 @@
       sent.hidden = false;
       upsert(task);
     } catch (e) {
+      if (e.status >= 400 && e.status < 500) taskKey = null;   // refused: nothing was made
       showError(e.message);
     } finally {
       send.disabled = false;
