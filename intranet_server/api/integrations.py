@@ -63,23 +63,44 @@ def client_scope_gate():
     return None
 
 
+class _RequestTransaction:
+    """The transaction a request with an Idempotency-Key runs in, from its key's reservation to its answer:
+    the work, the answer and the key commit together (or none of them does), so a process that dies half
+    way leaves nothing behind and the retry does the work once."""
+
+    class _Abandoned(Exception):
+        pass
+
+    def __init__(self):
+        self._atomic = database.atomic()
+        self._atomic.__enter__()
+
+    def commit(self) -> None:
+        self._atomic.__exit__(None, None, None)
+
+    def rollback(self) -> None:
+        self._atomic.__exit__(self._Abandoned, self._Abandoned(), None)
+
+
 def _replay_or_reserve(client, key: str):
     if not 1 <= len(key) <= 64 or not key.isprintable():
         raise Invalid("'Idempotency-Key' must be 1 to 64 printable characters")
-    now = clock.now()
-    with database.atomic():
-        row = IdempotentRequest.get_or_none((IdempotentRequest.client == client) & (IdempotentRequest.key == key))
-        if row is not None and row.status is None and (now - row.created_at).total_seconds() > IN_FLIGHT_EXPIRY_S:
-            row.delete_instance()   # the first request died half way: let this one do the work
-            row = None
+    transaction = _RequestTransaction()
+    try:
+        row = _answered(client, key, clock.now())
         if row is None:
             try:
-                with database.atomic():
+                with database.atomic():   # a savepoint: a twin that reserved the key first makes this one replay
                     g.idempotent = IdempotentRequest.create(client=client, key=key, method=request.method,
-                                                            path=request.path, created_at=now)
+                                                            path=request.path, created_at=clock.now())
+                g.idempotent_transaction = transaction
                 return None
-            except IntegrityError:
-                row = IdempotentRequest.get((IdempotentRequest.client == client) & (IdempotentRequest.key == key))
+            except IntegrityError:        # the twin committed (its work and answer with it): replay that
+                row = _answered(client, key, clock.now())
+    except BaseException:
+        transaction.rollback()
+        raise
+    transaction.commit()
     if (row.method, row.path) != (request.method, request.path):
         raise Conflict(f"Idempotency-Key {key!r} was used for {row.method} {row.path}", code="idempotency_mismatch")
     if row.status is None:
@@ -88,22 +109,45 @@ def _replay_or_reserve(client, key: str):
                     headers={"Idempotent-Replayed": "true"})
 
 
+def _answered(client, key: str, now):
+    """The key's row. A row without an answer was left by a version that reserved keys in a transaction
+    of their own; once it is old, its request died half way and this one does the work."""
+    row = IdempotentRequest.get_or_none((IdempotentRequest.client == client) & (IdempotentRequest.key == key))
+    if row is not None and row.status is None and (now - row.created_at).total_seconds() > IN_FLIGHT_EXPIRY_S:
+        row.delete_instance()
+        return None
+    return row
+
+
 def remember_answer(response):
-    """After the request: keep the answer for replays (a 5xx is not kept: the retry does the work)."""
-    row = g.pop("idempotent", None)
-    if row is None:
+    """After the request: keep the answer for replays and commit it with the work; a 5xx is not kept and
+    rolls the work back with it (the retry does the work)."""
+    row, transaction = g.pop("idempotent", None), g.pop("idempotent_transaction", None)
+    if transaction is None:
         return response
-    with database.atomic():
-        if response.status_code >= 500:
-            row.delete_instance()
-        else:
-            IdempotentRequest.update(status=response.status_code, body=response.get_data(as_text=True)).where(
-                IdempotentRequest.id == row.id).execute()
+    if response.status_code >= 500:
+        transaction.rollback()
+        return response
+    try:
+        IdempotentRequest.update(status=response.status_code, body=response.get_data(as_text=True)).where(
+            IdempotentRequest.id == row.id).execute()
+    except BaseException:
+        transaction.rollback()
+        raise
+    transaction.commit()
     return response
+
+
+def abandon_unanswered(_exc):
+    """A keyed request that ended without its answer being kept (an error escaped): nothing of it stays."""
+    transaction = g.pop("idempotent_transaction", None)
+    if transaction is not None:
+        transaction.rollback()
 
 
 api.before_request(client_scope_gate)
 api.after_request(remember_answer)
+api.teardown_request(abandon_unanswered)
 
 
 # ---- clients (admin) ---------------------------------------------------------------------------
