@@ -13,10 +13,9 @@ from urllib.parse import urlparse
 
 from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
-from playhouse.pool import PooledSqliteDatabase
-
 from db.models import database
 from db.postgres import PostgresDatabase
+from db.sqlite import GreenSqliteDatabase
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -45,10 +44,12 @@ def connect(url: str):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Pooled: closing the last connection to a WAL database checkpoints it, which cost more
         # than the whole request when every request opened and closed its own connection.
-        db = PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
-                                  check_same_thread=False, timeout=10,
-                                  max_connections=int(os.environ.get("PTSA_DB_POOL", "20")),
-                                  stale_timeout=600)
+        # BEGIN waits for the write lock without stopping the other greenthreads (db/sqlite.py)
+        db = GreenSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                 busy_timeout_ms=SQLITE_PRAGMAS["busy_timeout"],
+                                 check_same_thread=False, timeout=10,
+                                 max_connections=int(os.environ.get("PTSA_DB_POOL", "20")),
+                                 stale_timeout=600)
     elif parsed.scheme in ("postgres", "postgresql"):
         kwargs = dict(
             database=(parsed.path or "/").lstrip("/") or None,

@@ -6,7 +6,11 @@ calls it once the app exists, tests call it only when they want the loops runnin
 """
 from __future__ import annotations
 
+import logging
+
 from intranet_server import sla
+
+log = logging.getLogger(__name__)
 
 
 def register(app, settings: dict) -> None:
@@ -26,6 +30,7 @@ def start_background(app) -> None:
     app.extensions["ptsa_background"] = True
     create_event = socketio.server.eio.create_event
     lobby.start_publisher(socketio)
+    socketio.start_background_task(_load_holidays)
     from intranet_server.realtime.sockets import start_session_sweeper
     start_session_sweeper()   # sockets of sessions ended by idle time, the CLI or another process
     socketio.start_background_task(_maintenance_loop, socketio.sleep)
@@ -35,6 +40,15 @@ def start_background(app) -> None:
     outbox.start(socketio.start_background_task, create_event)
     from intranet_server.reports import monthly
     monthly.start(socketio.start_background_task, create_event)
+
+
+def _load_holidays() -> None:
+    from intranet_server import clock
+    from intranet_server.reads import calendars
+    try:
+        calendars.load_holidays(clock.now())
+    except RuntimeError as exc:   # the package is damaged: `ptsa check` says so; deadlines will fail with it
+        log.warning("the holiday list could not be loaded at start: %s", exc)
 
 
 def stop_background(app) -> None:
