@@ -17,13 +17,7 @@ def test_copy_sqlite_to_postgres_then_serve_from_it(tmp_path):
         server.init()
         token = server.kiosk_token("lobby-1")
         server.start()
-        first = requests.post(server.url + "/api/v1/tickets", json={"service": "PP"},
-                              headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-        officer = server.login("p0-03")
-        officer.post(server.url + "/api/v1/queue/call-next", timeout=10)
-        task = officer.post(server.url + "/api/v1/tasks", json={"ticket_id": first["id"], "summary": "PP draft"},
-                            timeout=10)
-        assert task.status_code == 201, task.text
+        first, _ = server.task_for_a_visitor(token, "PP draft")
         server.stop()
 
         copied = server.ptsa("copy-database", "--to", url)

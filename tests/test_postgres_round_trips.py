@@ -9,7 +9,6 @@ import threading
 import psycopg2
 import pytest
 
-import db
 from db.models import AuditEvent, Kiosk, RoomEvent, Service, Ticket, database
 from db.prepared import Inserter, insert_many
 from tests.conftest import prepare_database

@@ -70,6 +70,12 @@ def configure(new: Office) -> None:
 _new_audit_event = Inserter(AuditEvent)   # every verb writes one: its SQL is built once
 
 
+def check_idempotency_key(key) -> None:
+    """A client's own key for one thing it makes (a ticket, a task): absent, or 8 to 64 characters."""
+    if key is not None and (not isinstance(key, str) or not 8 <= len(key) <= 64):
+        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+
+
 def audit(actor: str, action: str, subject_type: str, subject_id: int | None, **data) -> None:
     # nobody reads the row back: on PostgreSQL it travels with the transaction's next statement
     _new_audit_event.add(at=clock.now(), actor=actor, action=action, subject_type=subject_type,

@@ -15,7 +15,7 @@ from db import locked
 from db.integration_models import ApiClient, Booking
 from db.models import PRIORITY_GROUPS, Kiosk, Service, Ticket, TicketCounter, database
 from intranet_server import actions, clock
-from intranet_server.actions import Conflict, Invalid, NotFound, audit
+from intranet_server.actions import Conflict, Invalid, NotFound, audit, check_idempotency_key
 from intranet_server.rules.durations import parse_duration
 from intranet_server.rules.integrations import (
     booked_arrival, new_booking_code, parse_hhmm, read_code, redemption_problem, show_code,
@@ -122,9 +122,7 @@ def redeem(kiosk: Kiosk, typed_code, language: str = "id", idempotency_key=None)
         raise Invalid("a booking code has 8 letters and digits, like K7QM-3XPD", code="booking_unknown")
     if language not in ("id", "en"):
         raise Invalid("'language' must be \"id\" or \"en\"")
-    if idempotency_key is not None and (not isinstance(idempotency_key, str)
-                                        or not 8 <= len(idempotency_key) <= 64):
-        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+    check_idempotency_key(idempotency_key)
     try:
         with database.atomic():
             earlier = _replayed(kiosk, idempotency_key, code)

@@ -9,7 +9,7 @@ from db.prepared import Inserter, Param, Prepared, by_id
 from intranet_server import actions, clock
 from intranet_server.realtime import lobby
 from intranet_server.reads import queue as queue_reads
-from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit, bookings
+from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit, bookings, check_idempotency_key
 from intranet_server.realtime.events import publish_many
 from intranet_server.rules.queue import (
     MAX_SEQ, TransitionError, business_day, check_transition, choose_next, format_number,
@@ -118,9 +118,7 @@ def issue_ticket(kiosk: Kiosk, service_code, priority=None, idempotency_key=None
     idempotency key from the same kiosk returns the ticket issued the first time."""
     if priority is not None and priority not in PRIORITY_GROUPS:
         raise Invalid(f"'priority' must be null or one of {', '.join(PRIORITY_GROUPS)}")
-    if idempotency_key is not None and (not isinstance(idempotency_key, str)
-                                        or not 8 <= len(idempotency_key) <= 64):
-        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+    check_idempotency_key(idempotency_key)
     if language not in ("id", "en"):
         raise Invalid("'language' must be \"id\" or \"en\"")
     try:

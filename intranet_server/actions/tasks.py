@@ -16,7 +16,7 @@ from db import locked
 from db.models import Service, Staff, Ticket, Unit, database
 from db.task_models import Alert, CalendarOverride, Task, TaskHop, TaskMessage
 from intranet_server import clock, sla
-from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit
+from intranet_server.actions import Conflict, Forbidden, Invalid, NotFound, audit, check_idempotency_key
 from intranet_server.actions import integrations
 from intranet_server.realtime.events import publish_many
 from intranet_server.clock import iso
@@ -237,9 +237,7 @@ def create_task(staff: Staff, ticket_id, summary, contact=None, notes=None, unit
     contact = _text(contact, "contact", CONTACT_MAX, required=False)
     notes = _text(notes, "notes", required=False)
     sms_phone = integrations.check_applicant_sms(sms_phone, sms_consent)
-    if idempotency_key is not None and (not isinstance(idempotency_key, str)
-                                        or not 8 <= len(idempotency_key) <= 64):
-        raise Invalid("'idempotency_key' must be a string of 8 to 64 characters")
+    check_idempotency_key(idempotency_key)
     try:
         with database.atomic():
             earlier = _task_made_with(staff, idempotency_key, ticket_id)

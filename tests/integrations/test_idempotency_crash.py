@@ -27,12 +27,7 @@ def office(tmp_path):
         server.init()
         token = server.kiosk_token("lobby-1")
         server.start()
-        ticket = requests.post(server.url + "/api/v1/tickets", json={"service": "PP"},
-                               headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-        officer = server.login("p0-03")
-        officer.post(server.url + "/api/v1/queue/call-next", timeout=10)
-        task = officer.post(server.url + "/api/v1/tasks", json={"ticket_id": ticket["id"], "summary": "Cek draf PP"},
-                            timeout=10).json()
+        _, task = server.task_for_a_visitor(token, "Cek draf PP")
         assert task["unit"]["code"] == "PHIJSK"
         admin = server.login("admin")
         made = admin.post(server.url + "/api/v1/admin/clients", timeout=10,

@@ -100,3 +100,15 @@ class LiveServer:
         # what the pages' script does: the session's CSRF token from its cookie, sent as a header
         session.headers["X-CSRF-Token"] = session.cookies.get("ptsa_csrf", "")
         return session
+
+    def task_for_a_visitor(self, kiosk_token: str, summary: str, booth: int = 3) -> tuple[dict, dict]:
+        """A PP visitor takes a ticket, booth `booth` calls her and sends her task on: (ticket, task)."""
+        ticket = requests.post(self.url + "/api/v1/tickets", json={"service": "PP"}, timeout=10,
+                               headers={"Authorization": f"Bearer {kiosk_token}"}).json()
+        officer = self.login(f"p0-{booth:02d}")
+        officer.post(self.url + "/api/v1/queue/call-next", timeout=10)
+        task = officer.post(self.url + "/api/v1/tasks", json={"ticket_id": ticket["id"], "summary": summary},
+                            timeout=10)
+        assert task.status_code == 201, task.text
+        return ticket, task.json()
+
