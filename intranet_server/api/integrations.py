@@ -101,6 +101,8 @@ def _replay_or_reserve(client, key: str):
         transaction.rollback()
         raise
     transaction.commit()
+    if row is None:   # the twin's row went again (its old, unanswered reservation expired): the client retries
+        raise Conflict("the first request with this Idempotency-Key is still running", code="idempotency_in_flight")
     if (row.method, row.path) != (request.method, request.path):
         raise Conflict(f"Idempotency-Key {key!r} was used for {row.method} {row.path}", code="idempotency_mismatch")
     if row.status is None:

@@ -73,6 +73,15 @@ def _holidays(years: tuple[int, ...]) -> tuple[Holiday, ...]:
     return tuple(holidays_from_child(years))
 
 
+def _years_around(year: int) -> tuple[int, int, int]:
+    """The holidays a book of `year` holds: a deadline computed in late December lands in January."""
+    return (year - 1, year, year + 1)
+
+
+def _book_year(now: dt.datetime) -> int:
+    return now.astimezone(ZoneInfo("Asia/Jakarta")).year
+
+
 def _dates(first: dt.date, last: dt.date) -> set[dt.date]:
     return {first + dt.timedelta(days=i) for i in range((last - first).days + 1)}
 
@@ -106,7 +115,7 @@ class CalendarBook:
         opened = (days(office_rows, "open") - days(unit_rows, "closed")) | days(unit_rows, "open")
         ramadan = tuple(SpecialPeriod(o.first_date, o.last_date, RAMADAN_HOURS)
                         for o in office_rows if o.kind == "ramadan")
-        holidays = _holidays((self.year - 1, self.year, self.year + 1)) if s.use_holiday_package else ()
+        holidays = _holidays(_years_around(self.year)) if s.use_holiday_package else ()
         return WorkingCalendar(
             tz=unit.timezone if unit is not None else "Asia/Jakarta",
             weekly_hours=self._unit_hours.get(unit.id, s.weekly_hours) if unit is not None else s.weekly_hours,
@@ -146,14 +155,13 @@ def load_holidays(now: dt.datetime) -> None:
     """Ask the child process for the holidays `book(now)` needs, outside any transaction: at the server's
     start, so the first deadline of the day does not wait for the child (≈ 0.2 s) holding the write lock."""
     if _settings.use_holiday_package:
-        year = now.astimezone(ZoneInfo("Asia/Jakarta")).year
-        _holidays((year - 1, year, year + 1))
+        _holidays(_years_around(_book_year(now)))
 
 
 def book(now: dt.datetime) -> CalendarBook:
     """The calendars valid now. Holidays of last year, this year and next year are loaded, so a
     deadline computed in late December knows January's holidays."""
-    year = now.astimezone(ZoneInfo("Asia/Jakarta")).year
+    year = _book_year(now)
     key = (current_version(), year, _settings.fingerprint)
     with _lock:
         cached = _books.get(key)
